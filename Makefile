@@ -1,0 +1,37 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test lint format venv dev clean
+
+$(BIN)/.runtime: requirements.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.runtime
+dev: $(BIN)/.dev
+
+run: $(BIN)/.runtime  ## serve the app on the bundled data (no network needed)
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
+
+lint: $(BIN)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: $(BIN)/.dev lint  ## ruff, then every test: unit, AppTest and the real browser
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache

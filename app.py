@@ -1,0 +1,31 @@
+"""Entry point: page config, navigation over pages/, the shared sidebar."""
+
+import streamlit as st
+
+from usjp.events import EventError
+from usjp.ui import data
+
+st.set_page_config(page_title="US–Japan trade tensions and markets", page_icon=":material/timeline:", layout="wide")
+
+pages = [
+    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline", default=True),
+    st.Page("pages/sources.py", title="Data and sources", icon=":material/dataset:", url_path="sources"),
+]
+pg = st.navigation(pages)
+
+with st.sidebar:
+    st.markdown("**US–Japan trade tensions and markets**")
+    st.caption(
+        "Tariffs, trade talks, Japan's Treasury holdings and central-bank moves, next to the market series "
+        "where they should show. Works offline on the bundled data."
+    )
+
+try:
+    data.load_events()
+except (EventError, FileNotFoundError) as exc:
+    problems = exc.problems if isinstance(exc, EventError) else [f"missing file: {exc.filename}"]
+    st.error("The event timeline (data/events.yaml) has problems, so the app cannot start:")
+    st.code("\n".join(problems[:50]), language=None)
+    st.stop()
+
+pg.run()

@@ -1,0 +1,1 @@
+"""US–Japan trade-tension dashboard: the pure core (no Streamlit outside usjp.ui)."""

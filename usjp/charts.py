@@ -1,0 +1,264 @@
+"""Pure Plotly figure builders (no Streamlit): the market timeline with its event lanes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from usjp.events import CATEGORIES, CATEGORY_LABELS, Event
+
+# Okabe–Ito, the colour-blind-safe palette; one colour per category everywhere in the app.
+CATEGORY_COLORS = {
+    "tariff": "#D55E00",
+    "negotiation": "#009E73",
+    "treasury-leverage": "#CC79A7",
+    "monetary-policy": "#0072B2",
+    "fx": "#E69F00",
+    "politics": "#7F7F7F",
+    "market-stress": "#56B4E9",
+    "data-release": "#B8A000",
+}
+SERIES_COLORS = ("#1B2F4B", "#A33B20", "#4B7F52", "#6A4C93")
+IMPORTANCE_SIZE = {1: 8, 2: 11, 3: 15}
+FONT = "Inter, 'Source Sans Pro', 'DejaVu Sans', Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    """A series ready to draw: catalog identity plus the values in range."""
+
+    key: str
+    label: str
+    short: str
+    unit: str
+    values: pd.Series
+
+
+def escape(text: str) -> str:
+    """Make data-derived text inert in Plotly's HTML-like labels."""
+    return html.escape(text, quote=False)
+
+
+def _unit_title(unit: str) -> str:
+    return {"percent": "Percent", "yen per dollar": "Yen per dollar", "index": "Index"}.get(unit, unit.capitalize())
+
+
+def _hover_format(unit: str) -> str:
+    return {"percent": "%{y:.2f}%", "yen per dollar": "¥%{y:.2f}", "billions of dollars": "$%{y:,.1f}bn"}.get(
+        unit, "%{y:,.2f}"
+    )
+
+
+def build_timeline_figure(
+    series: Sequence[SeriesView],
+    events: Sequence[Event],
+    *,
+    start: dt.date,
+    end: dt.date,
+    title: str,
+    subtitle: str,
+    source_lines: Sequence[str],
+    as_of: str,
+    mode: str = "levels",
+    selected: str | None = None,
+    headlines: dict[str, str] | None = None,
+    height: int = 640,
+) -> go.Figure:
+    """The home chart: series on top (second axis for a second unit, or indexed), event lanes below.
+
+    Events are one marker trace per category (customdata[0] = event id) so they hover and can be
+    selected; spans (events with an end) are shaded; the selected event gets a line across the chart.
+    `headlines` maps event id -> a short "what happened after" line for the hover.
+    """
+    fig = go.Figure()
+    units = list(dict.fromkeys(s.unit for s in series))
+    indexed = mode == "indexed" or len(units) > 2
+    for i, s in enumerate(series):
+        values = s.values
+        if indexed and len(values):
+            values = values / values.iloc[0] * 100
+            hover = "%{y:.1f}"
+        else:
+            hover = _hover_format(s.unit)
+        on_right = not indexed and len(units) == 2 and s.unit == units[1]
+        fig.add_trace(
+            go.Scatter(
+                x=values.index,
+                y=values.to_numpy(),
+                mode="lines",
+                name=escape(s.label),
+                line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 2},
+                yaxis="y2" if on_right else "y",
+                hovertemplate=f"{escape(s.short)} %{{x|%d %b %Y}}: {hover}<extra></extra>",
+            )
+        )
+
+    lanes = [c for c in CATEGORIES if any(e.category == c for e in events)]
+    lane_of = {c: len(lanes) - 1 - i for i, c in enumerate(lanes)}
+    headlines = headlines or {}
+    for category in lanes:
+        chosen = [e for e in events if e.category == category]
+        fig.add_trace(
+            go.Scatter(
+                x=[pd.Timestamp(e.date) for e in chosen],
+                y=[lane_of[category]] * len(chosen),
+                mode="markers",
+                name=CATEGORY_LABELS[category],
+                yaxis="y3",
+                showlegend=False,
+                marker={
+                    "color": CATEGORY_COLORS[category],
+                    "size": [IMPORTANCE_SIZE[e.importance] for e in chosen],
+                    "line": {
+                        "color": ["#000000" if e.id == selected else "#FFFFFF" for e in chosen],
+                        "width": [3 if e.id == selected else 1 for e in chosen],
+                    },
+                    "symbol": "diamond" if category == "market-stress" else "circle",
+                },
+                customdata=[
+                    [e.id, escape(e.title), CATEGORY_LABELS[category], escape(headlines.get(e.id, ""))] for e in chosen
+                ],
+                hovertemplate="<b>%{customdata[1]}</b><br>%{x|%d %b %Y} · %{customdata[2]}"
+                "<br>%{customdata[3]}<extra></extra>",
+            )
+        )
+
+    shapes, annotations = [], []
+    for e in events:
+        if e.end is not None:
+            shapes.append(
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": pd.Timestamp(e.date),
+                    "x1": pd.Timestamp(e.end),
+                    "y0": 0.0,
+                    "y1": 1.0,
+                    "fillcolor": CATEGORY_COLORS[e.category],
+                    "opacity": 0.10,
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+            )
+        if e.importance == 3 or e.id == selected:
+            strong = e.id == selected
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": pd.Timestamp(e.date),
+                    "x1": pd.Timestamp(e.date),
+                    "y0": 0.0,
+                    "y1": 1.0,
+                    "line": {
+                        "color": "#000000" if strong else CATEGORY_COLORS[e.category],
+                        "width": 1.5 if strong else 1,
+                        "dash": "solid" if strong else "dot",
+                    },
+                    "opacity": 0.9 if strong else 0.45,
+                    "layer": "below",
+                }
+            )
+        if e.id == selected:
+            annotations.append(
+                {
+                    "xref": "x",
+                    "yref": "paper",
+                    "x": pd.Timestamp(e.date),
+                    "y": 1.0,
+                    "yanchor": "bottom",
+                    "text": escape(e.title if len(e.title) <= 60 else e.title[:57] + "..."),
+                    "showarrow": False,
+                    "font": {"size": 12, "color": "#000000"},
+                    "bgcolor": "rgba(255,255,255,0.85)",
+                }
+            )
+
+    lane_height = 0.032 * max(len(lanes), 1)
+    strip_top = min(0.30, 0.04 + lane_height)
+    main_bottom = strip_top + 0.06
+    fig.update_layout(
+        template="plotly_white",
+        height=height,
+        font={"family": FONT, "size": 13, "color": "#1A1A1A"},
+        title={"text": f"<b>{escape(title)}</b>", "x": 0.01, "xanchor": "left", "y": 0.985, "font": {"size": 20}},
+        margin={"l": 150, "r": 70, "t": 100, "b": 80},
+        hovermode="closest",
+        dragmode="zoom",
+        legend={"orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom", "xanchor": "left", "font": {"size": 12}},
+        xaxis={"range": [pd.Timestamp(start), pd.Timestamp(end)], "showgrid": True, "anchor": "y3"},
+        yaxis={
+            "domain": [main_bottom, 1.0],
+            "title": {"text": "Index (start = 100)" if indexed else _unit_title(units[0] if units else "")},
+            "zeroline": False,
+        },
+        yaxis2={
+            "domain": [main_bottom, 1.0],
+            "overlaying": "y",
+            "side": "right",
+            "title": {"text": _unit_title(units[1]) if len(units) == 2 and not indexed else ""},
+            "showgrid": False,
+            "visible": len(units) == 2 and not indexed,
+        },
+        yaxis3={
+            "domain": [0.0, strip_top],
+            "range": [-0.7, max(len(lanes), 1) - 0.3],
+            "tickmode": "array",
+            "tickvals": list(lane_of.values()),
+            "ticktext": [CATEGORY_LABELS[c] for c in lanes],
+            "showgrid": True,
+            "gridcolor": "#EEEEEE",
+            "zeroline": False,
+            "fixedrange": True,
+        },
+        shapes=shapes,
+        annotations=[
+            *annotations,
+            {
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.0,
+                "y": 1.0,
+                "yshift": 58,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "align": "left",
+                "text": escape(subtitle),
+                "font": {"size": 13, "color": "#555555"},
+            },
+            {
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.0,
+                "y": 0.0,
+                "yshift": -62,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "align": "left",
+                "text": "<br>".join(escape(line) for line in source_lines),
+                "font": {"size": 11, "color": "#555555"},
+            },
+            {
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1.0,
+                "y": 0.0,
+                "yshift": -62,
+                "xanchor": "right",
+                "yanchor": "top",
+                "showarrow": False,
+                "text": escape(as_of),
+                "font": {"size": 11, "color": "#555555"},
+            },
+        ],
+    )
+    return fig

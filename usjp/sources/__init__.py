@@ -1,0 +1,1 @@
+"""Readers and fetchers for market data: each returns tidy series or raises a clear error."""

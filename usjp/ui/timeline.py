@@ -1,0 +1,228 @@
+"""Widgets and panels of the timeline page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from usjp import analysis, catalog
+from usjp.events import CATEGORIES, CATEGORY_LABELS, Event
+from usjp.ui.data import LoadedSeries
+from usjp.ui.text import md_escape, md_link
+from usjp.viewstate import MAX_SERIES, PRESET_BY_KEY, PRESETS, View
+
+IMPORTANCE_LABELS = {1: "All events", 2: "Notable and headline", 3: "Headline only"}
+MODE_LABELS = {"levels": "Levels", "indexed": "Indexed (start = 100)"}
+W = {  # widget keys
+    "series": "w_series",
+    "range": "w_range",
+    "start": "w_start",
+    "end": "w_end",
+    "categories": "w_categories",
+    "importance": "w_importance",
+    "mode": "w_mode",
+    "event": "w_event",
+}
+NO_EVENT = ""
+
+
+def apply_view(view: View, data_start: dt.date, data_end: dt.date) -> None:
+    """Put a view (from the URL) into the widgets' state."""
+    start, end = view.window(data_start, data_end)
+    st.session_state[W["series"]] = list(view.series)
+    st.session_state[W["range"]] = view.range
+    st.session_state[W["start"]] = start
+    st.session_state[W["end"]] = end
+    st.session_state[W["categories"]] = list(view.categories)
+    st.session_state[W["importance"]] = view.importance
+    st.session_state[W["mode"]] = view.mode
+    st.session_state[W["event"]] = view.event or NO_EVENT
+
+
+def render_controls(available: list[str], data_start: dt.date, data_end: dt.date) -> View:
+    """The sidebar controls; returns the view they describe."""
+    with st.sidebar:
+        st.multiselect(
+            "Series",
+            options=available,
+            format_func=lambda k: catalog.get(k).label,
+            max_selections=MAX_SERIES,
+            key=W["series"],
+            help="Up to four. Two units get two axes; more switch to an indexed scale.",
+        )
+        st.selectbox(
+            "Date range", [p.key for p in PRESETS], format_func=lambda k: PRESET_BY_KEY[k].label, key=W["range"]
+        )
+        if st.session_state[W["range"]] == "custom":
+            left, right = st.columns(2)
+            left.date_input("From", min_value=data_start, max_value=data_end, key=W["start"])
+            right.date_input("To", min_value=data_start, max_value=data_end, key=W["end"])
+        st.radio("Scale", list(MODE_LABELS), format_func=MODE_LABELS.get, key=W["mode"], horizontal=True)
+        st.pills(
+            "Event categories",
+            CATEGORIES,
+            selection_mode="multi",
+            format_func=CATEGORY_LABELS.get,
+            key=W["categories"],
+        )
+        st.segmented_control(
+            "Events shown", [1, 2, 3], format_func=IMPORTANCE_LABELS.get, key=W["importance"], required=True
+        )
+    series = tuple(st.session_state[W["series"]]) or View().series
+    view = View(
+        series=series,
+        range=st.session_state[W["range"]],
+        categories=tuple(c for c in CATEGORIES if c in (st.session_state[W["categories"]] or [])),
+        importance=int(st.session_state[W["importance"]] or 1),
+        mode=st.session_state[W["mode"]],
+        event=st.session_state[W["event"]] or None,
+    )
+    if view.range == "custom":
+        start, end = st.session_state[W["start"]], st.session_state[W["end"]]
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and start < end:
+            view = replace(view, start=start, end=end)
+        else:
+            st.sidebar.warning("Pick a start date before the end date; showing the preset range meanwhile.")
+            view = replace(view, range="all")
+    return view
+
+
+def render_event_picker(events: list[Event]) -> None:
+    """A keyboard-friendly alternative to clicking a marker."""
+    options = [NO_EVENT, *[e.id for e in events]]
+    if st.session_state.get(W["event"]) not in options:
+        options.append(st.session_state[W["event"]])
+    by_id = {e.id: e for e in events}
+    st.selectbox(
+        "Event details",
+        options,
+        format_func=lambda i: (
+            "Click a marker or choose an event…"
+            if i == NO_EVENT
+            else (f"{by_id[i].date:%d %b %Y} · {by_id[i].title}" if i in by_id else i)
+        ),
+        key=W["event"],
+    )
+
+
+def selected_from_chart(state: object) -> str | None:
+    """The event id of a clicked marker (None when the click was not on an event)."""
+    try:
+        points = state.selection.points  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+    for point in points or []:
+        custom = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(custom, list) and custom and isinstance(custom[0], str):
+            return custom[0]
+    return None
+
+
+def levels_table(event: Event, loaded: list[LoadedSeries]) -> pd.DataFrame:
+    """Each related daily series: the level just before the event and 1 and 5 sessions after."""
+    rows = []
+    for item in loaded:
+        if not item.spec.daily:
+            continue
+        market = event.market_date(item.spec.observed_at_et)
+        levels = {lv.offset: lv for lv in analysis.levels_around(item.values, market)}
+        before = levels.get(-1)
+        if before is None:
+            continue
+        row = {
+            "Series": item.spec.label,
+            "Before": f"{before.value:,.2f} ({before.date:%d %b})",
+        }
+        for offset, label in ((0, "Event day"), (1, "+1 session"), (5, "+5 sessions")):
+            level = levels.get(offset)
+            row[label] = f"{level.value:,.2f} ({level.date:%d %b})" if level else "not yet"
+        after = levels.get(5) or levels.get(1) or levels.get(0)
+        if after:
+            moved = analysis.change(before.value, after.value, item.spec.change_unit)
+            unit = " bp" if item.spec.change_unit == "bp" else "%"
+            row["Change"] = f"{moved:+.0f}{unit}" if unit == " bp" else f"{moved:+.2f}{unit}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def render_event_details(event: Event, loaded: list[LoadedSeries]) -> None:
+    """Summary, quote, sources and the levels around the event."""
+    with st.container(border=True, key="event_details"):
+        st.markdown(f"#### {md_escape(event.title)}")
+        span = f" to {event.end:%d %b %Y}" if event.end else ""
+        status = "" if event.status == "confirmed" else f" · status: {event.status}"
+        st.caption(
+            f"{event.date:%A %d %B %Y}{span} · {CATEGORY_LABELS[event.category]} · "
+            f"importance {event.importance}/3{status}"
+        )
+        st.markdown(md_escape(event.summary))
+        if event.quote:
+            who = md_escape(event.quote.speaker)
+            st.markdown(f"> “{md_escape(event.quote.text)}”  \n> — {who}")
+            if event.quote.translation:
+                st.caption(f"Translation: {md_escape(event.quote.translation)}")
+        if event.timing_note:
+            st.caption(f"Timing: {md_escape(event.timing_note)}")
+        lines = []
+        for source in event.sources:
+            when = f", {source.published}" if source.published else ""
+            lines.append(f"- {md_escape(source.publisher)}: {md_link(source.title, source.url)}{md_escape(when)}")
+        st.markdown("**Sources**\n\n" + "\n".join(lines))
+        table = levels_table(event, loaded)
+        if len(table):
+            st.markdown("**Where the markets were**")
+            st.dataframe(table, hide_index=True, width="stretch")
+            st.caption(
+                "Before = last observation before the event reached that market (US-close and noon-New-York "
+                "timing rules applied). Yields change in basis points, prices and FX in percent."
+            )
+
+
+LAST_CLICK = "_last_chart_click"
+
+
+def take_chart_click(chart_state: object) -> None:
+    """A newly clicked marker becomes the selected event (before the picker widget is drawn)."""
+    clicked = selected_from_chart(chart_state)
+    if clicked and clicked != st.session_state.get(LAST_CLICK):
+        st.session_state[W["event"]] = clicked
+    st.session_state[LAST_CLICK] = clicked
+
+
+def _span(start: dt.date, end: dt.date) -> str:
+    return f"{start:%b %Y}" if (start.year, start.month) == (end.year, end.month) else f"{start:%b %Y} – {end:%b %Y}"
+
+
+def chart_title(loaded: list[LoadedSeries], start: dt.date, end: dt.date) -> str:
+    names = [s.spec.label.split(" (")[0] for s in loaded]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else "No data"
+    return f"{joined}, {_span(start, end)}"
+
+
+def chart_subtitle(shown: list[Event]) -> str:
+    spans = sum(1 for e in shown if e.end)
+    extra = f"; shaded: {spans} period{'s' if spans != 1 else ''}" if spans else ""
+    return f"{len(shown)} US–Japan trade-tension events below, by category; dotted lines: headline events{extra}"
+
+
+def source_lines(loaded: list[LoadedSeries]) -> list[str]:
+    parts = [f"{s.spec.source.upper()} {s.spec.source_id} ({s.spec.publisher.split(',')[0]})" for s in loaded]
+    return [
+        "Sources: " + "; ".join(parts),
+        "Events: US–Japan trade-tension dashboard timeline (each event cites its reporting)",
+    ]
+
+
+def as_of_line(loaded: list[LoadedSeries]) -> str:
+    if not loaded:
+        return ""
+    return "Data as of " + ", ".join(f"{s.spec.short} {s.last_date:%d %b %Y}" for s in loaded)
+
+
+def chart_config(view: View) -> dict:
+    """Plotly options: a PNG at 2x named after the view, no Plotly logo."""
+    name = "usjp-" + "-".join(view.series) + f"-{view.range}" + (f"-{view.event}" if view.event else "")
+    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": name}}

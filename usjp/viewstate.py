@@ -1,0 +1,196 @@
+"""The view a URL describes: parse query parameters into a typed `View`, and back.
+
+Pure code: bad values never raise; they are dropped, the default is used, and a notice
+says what was ignored so the page can show it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from usjp import catalog
+from usjp.events import CATEGORIES
+
+MAX_SERIES = 4
+MAX_PARAM_CHARS = 500
+MODES = ("levels", "indexed")
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    label: str
+    start: dt.date | None  # None: from the start of the data
+    end: dt.date | None  # None: to the end of the data
+
+
+PRESETS: tuple[Preset, ...] = (
+    Preset("tariff-2025", "2025 tariff shock", dt.date(2025, 2, 1), dt.date(2025, 8, 31)),
+    Preset("since-election", "Since the 2024 US election", dt.date(2024, 11, 1), None),
+    Preset("all", "Everything", None, None),
+    Preset("custom", "Custom", None, None),
+)
+PRESET_BY_KEY = {p.key: p for p in PRESETS}
+
+
+@dataclass(frozen=True)
+class View:
+    series: tuple[str, ...] = catalog.DEFAULT_SERIES
+    range: str = "tariff-2025"
+    start: dt.date | None = None  # only with range=custom
+    end: dt.date | None = None
+    categories: tuple[str, ...] = CATEGORIES
+    importance: int = 1
+    event: str | None = None
+    mode: str = "levels"
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def window(self, data_start: dt.date, data_end: dt.date) -> tuple[dt.date, dt.date]:
+        """The date range to show; open ends take the data's first or last date."""
+        if self.range == "custom":
+            return self.start or data_start, self.end or data_end
+        preset = PRESET_BY_KEY[self.range]
+        return preset.start or data_start, preset.end or data_end
+
+
+def _values(raw: str | Sequence[str]) -> list[str]:
+    """Comma-separated and repeated parameters both give a list of non-empty values."""
+    items = [raw] if isinstance(raw, str) else list(raw)
+    out: list[str] = []
+    for item in items:
+        out.extend(part.strip() for part in str(item).split(","))
+    return [v for v in out if v]
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _date(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+
+
+def parse_view(params: Mapping[str, str | Sequence[str]], event_ids: set[str] | frozenset[str] = frozenset()) -> View:
+    """A `View` from query parameters; everything unusable becomes a default plus a notice."""
+    notices: list[str] = []
+    view = View()
+    known = {"series", "range", "start", "end", "cat", "imp", "event", "mode", "page"}
+    for key in params:
+        if key not in known:
+            notices.append(f"Ignored unknown URL parameter {_short(key)!r}.")
+
+    def single(key: str) -> str | None:
+        raw = params.get(key)
+        if raw is None:
+            return None
+        values = [raw] if isinstance(raw, str) else list(raw)
+        if len(values) > 1:
+            notices.append(f"URL parameter {key!r} was given {len(values)} times; used the last.")
+        value = str(values[-1]) if values else ""
+        if len(value) > MAX_PARAM_CHARS:
+            notices.append(f"Ignored URL parameter {key!r}: too long.")
+            return None
+        return value
+
+    if "series" in params:
+        raw = params["series"]
+        if sum(len(str(v)) for v in ([raw] if isinstance(raw, str) else raw)) > MAX_PARAM_CHARS:
+            notices.append("Ignored URL parameter 'series': too long.")
+        else:
+            keys = list(dict.fromkeys(_values(raw)))
+            bad = [k for k in keys if k not in catalog.CATALOG]
+            good = [k for k in keys if k in catalog.CATALOG]
+            if bad:
+                notices.append(f"Ignored unknown series {', '.join(repr(_short(b)) for b in bad[:5])}.")
+            if len(good) > MAX_SERIES:
+                notices.append(f"Showing the first {MAX_SERIES} series of {len(good)}.")
+                good = good[:MAX_SERIES]
+            if good:
+                view = replace(view, series=tuple(good))
+
+    range_key = single("range")
+    if range_key is not None:
+        if range_key in PRESET_BY_KEY:
+            view = replace(view, range=range_key)
+        else:
+            notices.append(f"Ignored unknown date range {_short(range_key)!r}.")
+    start_raw, end_raw = single("start"), single("end")
+    if start_raw is not None or end_raw is not None:
+        start = _date(start_raw) if start_raw is not None else None
+        end = _date(end_raw) if end_raw is not None else None
+        if start_raw is not None and start is None:
+            notices.append(f"Ignored start date {_short(start_raw)!r}: not a date (YYYY-MM-DD).")
+        if end_raw is not None and end is None:
+            notices.append(f"Ignored end date {_short(end_raw)!r}: not a date (YYYY-MM-DD).")
+        if start and end and start >= end:
+            notices.append("Ignored the dates in the URL: start is not before end.")
+            start = end = None
+        if start or end:
+            view = replace(view, range="custom", start=start, end=end)
+
+    if "cat" in params:
+        raw = params["cat"]
+        cats = _values(raw) if sum(len(str(v)) for v in ([raw] if isinstance(raw, str) else raw)) <= 2000 else []
+        bad = [c for c in cats if c not in CATEGORIES]
+        if bad:
+            notices.append(f"Ignored unknown categories {', '.join(repr(_short(b)) for b in bad[:5])}.")
+        good = tuple(c for c in CATEGORIES if c in cats)
+        if good or cats == ["none"]:
+            view = replace(view, categories=good)
+
+    imp = single("imp")
+    if imp is not None:
+        try:
+            number = float(imp)
+        except ValueError:
+            number = math.nan
+        if number in (1.0, 2.0, 3.0):
+            view = replace(view, importance=int(number))
+        else:
+            notices.append(f"Ignored importance {_short(imp)!r}: use 1, 2 or 3.")
+
+    event = single("event")
+    if event is not None:
+        if event in event_ids:
+            view = replace(view, event=event)
+        else:
+            notices.append(f"No event with id {_short(event)!r}; showing none.")
+
+    mode = single("mode")
+    if mode is not None:
+        if mode in MODES:
+            view = replace(view, mode=mode)
+        else:
+            notices.append(f"Ignored display mode {_short(mode)!r}: use 'levels' or 'indexed'.")
+    return replace(view, notices=tuple(notices))
+
+
+def to_params(view: View) -> dict[str, str]:
+    """Query parameters for a view; defaults are left out so links stay short."""
+    default = View()
+    params: dict[str, str] = {}
+    if view.series != default.series:
+        params["series"] = ",".join(view.series)
+    if view.range == "custom":
+        if view.start:
+            params["start"] = view.start.isoformat()
+        if view.end:
+            params["end"] = view.end.isoformat()
+    elif view.range != default.range:
+        params["range"] = view.range
+    if view.categories != default.categories:
+        params["cat"] = ",".join(view.categories) or "none"
+    if view.importance != default.importance:
+        params["imp"] = str(view.importance)
+    if view.event:
+        params["event"] = view.event
+    if view.mode != default.mode:
+        params["mode"] = view.mode
+    return params
