@@ -5,11 +5,11 @@ import streamlit as st
 from usjp.events import EventError
 from usjp.ui import data
 
-st.set_page_config(page_title="US–Japan trade tensions and markets", page_icon=":material/timeline:", layout="wide")
+st.set_page_config(page_title="US–Japan trade tensions and markets", layout="wide")
 
 pages = [
-    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline", default=True),
-    st.Page("pages/sources.py", title="Data and sources", icon=":material/dataset:", url_path="sources"),
+    st.Page("pages/timeline.py", title="Timeline", url_path="timeline", default=True),
+    st.Page("pages/sources.py", title="Data and sources", url_path="sources"),
 ]
 pg = st.navigation(pages)
 

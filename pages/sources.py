@@ -4,7 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from usjp import catalog
-from usjp.ui import data
+from usjp.ui import boot, data
+
+boot.ensure_app_navigation()
 
 st.title("Data and sources")
 st.markdown(

@@ -5,11 +5,13 @@ import streamlit as st
 
 from usjp import events as ev
 from usjp.charts import SeriesView, build_timeline_figure
-from usjp.ui import data, state
+from usjp.ui import boot, data, state
 from usjp.ui import timeline as ui
 from usjp.viewstate import parse_view, to_params
 
 CHART_KEY = "timeline_chart"
+
+boot.ensure_app_navigation()
 
 all_events = data.load_events()
 by_id = {e.id: e for e in all_events}

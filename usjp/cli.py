@@ -42,6 +42,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+_EXTRA_COMMANDS: list[str] = []  # e.g. "usjp.refresh", "usjp.stats"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m usjp", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -57,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--series", help="catalog key to store a one-series file under")
     p.add_argument("--note", help="provenance note recorded in the manifest")
     p.set_defaults(func=cmd_import)
+
+    # Further subcommands live in their own modules, each with `register(subparsers)`.
+    for module in _EXTRA_COMMANDS:
+        __import__(module, fromlist=["register"]).register(sub)
     return parser
 
 

@@ -52,4 +52,4 @@ def write_url(params: dict[str, str]) -> None:
 def render_notices() -> None:
     """Say what in the URL was ignored, once per pasted link."""
     for notice in st.session_state.get(NOTICES_KEY, []):
-        st.warning(notice, icon=":material/link_off:")
+        st.warning(notice, icon="⚠️")

@@ -209,11 +209,8 @@ def chart_subtitle(shown: list[Event]) -> str:
 
 
 def source_lines(loaded: list[LoadedSeries]) -> list[str]:
-    parts = [f"{s.spec.source.upper()} {s.spec.source_id} ({s.spec.publisher.split(',')[0]})" for s in loaded]
-    return [
-        "Sources: " + "; ".join(parts),
-        "Events: US–Japan trade-tension dashboard timeline (each event cites its reporting)",
-    ]
+    lines = [f"Source: {s.spec.publisher.split(',')[0]}, {s.spec.source.upper()} {s.spec.source_id}" for s in loaded]
+    return [*lines, "Events: US–Japan trade-tension dashboard timeline; each event cites its reporting"]
 
 
 def as_of_line(loaded: list[LoadedSeries]) -> str:
