@@ -4,14 +4,13 @@ import streamlit as st
 
 from usjp.events import EventError
 from usjp.ui import data
+from usjp.ui.nav import PAGES
 
 st.set_page_config(page_title="US–Japan trade tensions and markets", layout="wide")
 
-pages = [
-    st.Page("pages/timeline.py", title="Timeline", url_path="timeline", default=True),
-    st.Page("pages/sources.py", title="Data and sources", url_path="sources"),
-]
-pg = st.navigation(pages)
+pg = st.navigation(
+    [st.Page(p.script, title=p.title, url_path=p.url_path or None, default=not p.url_path) for p in PAGES]
+)
 
 with st.sidebar:
     st.markdown("**US–Japan trade tensions and markets**")
