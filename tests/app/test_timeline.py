@@ -1,0 +1,89 @@
+"""The timeline page through AppTest: default view, deep links, bad links, event details."""
+
+from tests.app.conftest import figure_of
+
+
+def marker_traces(fig: dict) -> list[dict]:
+    return [t for t in fig["data"] if t.get("mode") == "markers"]
+
+
+def test_default_view_shows_real_2025_data_and_events(app):
+    at = app.run()
+    assert not at.exception
+    fig = figure_of(at)
+    lines = [t for t in fig["data"] if t.get("mode") == "lines"]
+    assert [t["name"] for t in lines] == ["US 10-year Treasury yield", "USD/JPY (yen per dollar, noon New York)"]
+    assert min(lines[0]["x"]) >= "2025-02-01" and max(lines[0]["x"]) <= "2025-08-31"
+    ids = [row[0] for t in marker_traces(fig) for row in t["customdata"]]
+    assert "liberation-day-tariffs" in ids and "kato-treasuries-card" in ids
+    assert fig["layout"]["title"]["text"].startswith("<b>US 10-year Treasury yield and USD/JPY")
+    texts = " ".join(a["text"] for a in fig["layout"]["annotations"])
+    assert "FRED DGS10" in texts and "Data as of" in texts
+    captions = " ".join(c.value for c in at.caption)
+    assert "data through 08 Oct 2026" in captions
+    assert not at.warning
+
+
+def test_event_deep_link_opens_details_with_sources_and_levels(app):
+    app.query_params["event"] = "kato-treasuries-card"
+    at = app.run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "card" in text and "Sources" in text and "](https://" in text
+    assert at.selectbox(key="w_event").value == "kato-treasuries-card"
+    table = at.dataframe[0].value
+    assert "US 10-year Treasury yield" in set(table["Series"])
+    fig = figure_of(at)
+    solid = [s for s in fig["layout"]["shapes"] if s["type"] == "line" and s["line"]["dash"] == "solid"]
+    assert len(solid) == 1 and solid[0]["x0"].startswith("2025-05-02")
+
+
+def test_deep_link_restores_every_control(app):
+    app.query_params.update(
+        {
+            "series": "ust30y,ust2y",
+            "start": "2025-03-01",
+            "end": "2025-06-30",
+            "cat": "tariff",
+            "imp": "2",
+            "mode": "indexed",
+        }
+    )
+    at = app.run()
+    assert not at.exception and not at.warning
+    assert at.multiselect(key="w_series").value == ["ust30y", "ust2y"]
+    assert at.selectbox(key="w_range").value == "custom"
+    fig = figure_of(at)
+    assert fig["layout"]["yaxis"]["title"]["text"] == "Index (start = 100)"
+    assert [t["name"] for t in marker_traces(fig)] == ["Tariffs"]
+    assert all(imp >= 11 for t in marker_traces(fig) for imp in t["marker"]["size"])  # importance >= 2
+    assert fig["layout"]["xaxis"]["range"][0].startswith("2025-03-01")
+
+
+def test_bad_link_shows_notices_and_defaults(app):
+    app.query_params.update({"series": "ust10y,nope", "range": "forever", "event": "<script>", "imp": "9"})
+    at = app.run()
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    for notice in ("unknown series 'nope'", "unknown date range", "No event with id '<script>'", "importance"):
+        assert notice in warnings
+    assert at.multiselect(key="w_series").value == ["ust10y"]
+
+
+def test_changing_a_control_updates_chart_and_url(app):
+    at = app.run()
+    at.radio(key="w_mode").set_value("indexed").run()
+    assert figure_of(at)["layout"]["yaxis"]["title"]["text"] == "Index (start = 100)"
+    assert at.query_params["mode"] in ("indexed", ["indexed"])
+    at.selectbox(key="w_event").set_value("reciprocal-tariff-pause").run()
+    assert at.query_params["event"] in ("reciprocal-tariff-pause", ["reciprocal-tariff-pause"])
+    assert any("pause" in m.value.lower() for m in at.markdown)
+
+
+def test_sources_page_lists_every_stored_series(app):
+    at = app.run()
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert {"ust10y", "usdjpy", "tic_japan", "nikkei225"} <= set(table["Key"])
+    assert table.set_index("Key").loc["nikkei225", "Rows"] == 0  # licensed: never bundled

@@ -1,0 +1,128 @@
+"""The timeline figure: series traces, event marker traces with ids, in-figure title/source/as-of."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from usjp.charts import CATEGORY_COLORS, SeriesView, build_timeline_figure
+from usjp.events import Event
+
+BASE = {
+    "summary": "Something happened that markets noticed.",
+    "importance": 2,
+    "series": ["ust10y"],
+    "status": "confirmed",
+    "sources": [{"publisher": "P", "title": "T", "url": "https://example.org"}],
+}
+
+
+def ev(id, date, category="tariff", **kw):
+    return Event.model_validate({**BASE, "id": id, "date": date, "title": f"Title {id}", "category": category, **kw})
+
+
+def series(key, unit, values):
+    idx = pd.date_range("2025-03-03", periods=len(values), freq="B")
+    return SeriesView(key, key.upper(), key, unit, pd.Series(values, index=idx, dtype=float))
+
+
+@pytest.fixture
+def figure():
+    return build_timeline_figure(
+        [series("ust10y", "percent", [4.0, 4.2, 4.1]), series("usdjpy", "yen per dollar", [150.0, 148.0, 149.0])],
+        [
+            ev("a", "2025-03-04"),
+            ev("b", "2025-03-05", "fx", importance=3),
+            ev("c", "2025-03-04", "tariff", end="2025-03-20"),
+        ],
+        start=dt.date(2025, 3, 1),
+        end=dt.date(2025, 3, 31),
+        title="My <b>title</b>",
+        subtitle="Sub",
+        source_lines=["Source: FRED DGS10"],
+        as_of="Data as of 05 Mar 2025",
+        selected="b",
+        headlines={"b": "10Y +20 bp"},
+    )
+
+
+def test_series_traces_and_second_axis(figure):
+    lines = [t for t in figure.data if t.mode == "lines"]
+    assert [t.name for t in lines] == ["UST10Y", "USDJPY"]
+    assert lines[0].yaxis == "y" and lines[1].yaxis == "y2"
+    assert figure.layout.yaxis2.visible is True
+
+
+def test_one_marker_trace_per_category_with_event_ids(figure):
+    markers = [t for t in figure.data if t.mode == "markers"]
+    assert [t.name for t in markers] == ["Tariffs", "Currency"]
+    assert [row[0] for row in markers[0].customdata] == ["a", "c"]
+    assert markers[0].marker.color == CATEGORY_COLORS["tariff"]
+    assert "%{customdata[1]}" in markers[0].hovertemplate
+    fx = markers[1]
+    assert fx.customdata[0][3] == "10Y +20 bp"  # headline move reaches the hover
+    assert fx.marker.line.width[0] == 3  # the selected event is ringed
+
+
+def test_title_subtitle_source_and_as_of_live_inside_the_figure(figure):
+    assert "My &lt;b&gt;title&lt;/b&gt;" in figure.layout.title.text  # data text is escaped
+    assert figure.layout.title.subtitle.text == "Sub"
+    texts = " ".join(a.text for a in figure.layout.annotations)
+    assert "Source: FRED DGS10" in texts and "Data as of 05 Mar 2025" in texts
+
+
+def test_spans_are_shaded_and_selected_event_marked(figure):
+    rects = [s for s in figure.layout.shapes if s.type == "rect"]
+    assert len(rects) == 1 and pd.Timestamp(rects[0].x1) == pd.Timestamp("2025-03-20")
+    solid = [s for s in figure.layout.shapes if s.type == "line" and s.line.dash == "solid"]
+    assert len(solid) == 1 and pd.Timestamp(solid[0].x0) == pd.Timestamp("2025-03-05")
+
+
+def test_indexed_mode_rebases_to_100():
+    fig = build_timeline_figure(
+        [series("ust10y", "percent", [4.0, 4.4]), series("usdjpy", "yen per dollar", [150.0, 165.0])],
+        [],
+        start=dt.date(2025, 3, 1),
+        end=dt.date(2025, 3, 31),
+        title="t",
+        subtitle="",
+        source_lines=[],
+        as_of="",
+        mode="indexed",
+    )
+    assert [list(t.y) for t in fig.data] == [pytest.approx([100, 110]), pytest.approx([100, 110])]
+    assert fig.layout.yaxis.title.text == "Index (start = 100)"
+
+
+def test_three_units_force_indexed():
+    fig = build_timeline_figure(
+        [
+            series("ust10y", "percent", [4.0, 4.4]),
+            series("usdjpy", "yen per dollar", [150.0, 165.0]),
+            series("broad", "index", [120.0, 126.0]),
+        ],
+        [],
+        start=dt.date(2025, 3, 1),
+        end=dt.date(2025, 3, 31),
+        title="t",
+        subtitle="",
+        source_lines=[],
+        as_of="",
+    )
+    assert all(t.yaxis == "y" for t in fig.data)
+    assert fig.layout.yaxis.title.text == "Index (start = 100)"
+
+
+def test_event_text_is_escaped_for_plotly():
+    bad = ev("x", "2025-03-04", title="<img src=x onerror=alert(1)>")
+    fig = build_timeline_figure(
+        [],
+        [bad],
+        start=dt.date(2025, 3, 1),
+        end=dt.date(2025, 3, 31),
+        title="t",
+        subtitle="",
+        source_lines=[],
+        as_of="",
+    )
+    assert fig.data[0].customdata[0][1] == "&lt;img src=x onerror=alert(1)&gt;"

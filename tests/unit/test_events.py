@@ -1,0 +1,152 @@
+"""The event model and validator: one failing case per rule, the session rule, filters, the real file."""
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from usjp import events
+from usjp.events import Event, filter_events, parse_events
+
+GOOD = {
+    "id": "sample-event",
+    "date": "2025-04-02",
+    "title": "A sample event",
+    "summary": "Something happened that markets noticed.",
+    "category": "tariff",
+    "importance": 2,
+    "series": ["ust10y"],
+    "status": "confirmed",
+    "sources": [{"publisher": "Pub", "title": "T", "url": "https://example.org/a", "published": "2025-04"}],
+}
+
+
+def as_yaml(*entries: dict) -> str:
+    return yaml.safe_dump(list(entries), sort_keys=False)
+
+
+def problems_for(**changes) -> list[str]:
+    entry = {**GOOD, **changes}
+    entry = {k: v for k, v in entry.items() if v is not None}
+    return parse_events(as_yaml(entry), "events.yaml")[1]
+
+
+def test_good_event_passes():
+    good, problems = parse_events(as_yaml(GOOD))
+    assert problems == [] and good[0].id == "sample-event"
+
+
+@pytest.mark.parametrize(
+    "changes,field,message",
+    [
+        ({"id": "Not A Slug"}, "id", "slug"),
+        ({"date": "02/04/2025"}, "date", "ISO date"),
+        ({"date": "2025-02-30"}, "date", ""),
+        ({"title": "x" * 91}, "title", "90"),
+        ({"category": "weather"}, "category", ""),
+        ({"importance": 4}, "importance", ""),
+        ({"series": ["ust99y"]}, "series", "unknown series"),
+        ({"status": "rumour"}, "status", ""),
+        ({"end": "2025-04-01"}, "end", "after date"),
+        ({"time": "14:00"}, "tz", "required"),
+        ({"time": "14:00", "tz": "Mars/Olympus"}, "tz", "unknown time zone"),
+        ({"time": "25:00", "tz": "Asia/Tokyo"}, "time", ""),
+        ({"sources": [{"publisher": "P", "title": "T", "url": "javascript:alert(1)"}]}, "sources.0.url", "http"),
+        ({"sources": [{"publisher": "P", "title": "T", "url": "ftp://x.org/a"}]}, "sources.0.url", "http"),
+        ({"sources": [{"publisher": "P", "title": "T"}]}, "sources", "url"),
+        ({"sources": [{"publisher": "P", "title": "T", "url": "https://x.org", "published": "May"}]}, "published", ""),
+        ({"colour": "red"}, "colour", "Extra"),
+    ],
+)
+def test_each_rule_reports_file_line_id_field(changes, field, message):
+    problems = problems_for(**changes)
+    assert problems, changes
+    first = problems[0]
+    ident = changes.get("id", "sample-event")
+    assert first.startswith(f"events.yaml:1 {ident} "), first
+    assert field in first and message in first
+
+
+def test_duplicate_ids_name_the_first_line():
+    text = as_yaml(GOOD, GOOD)
+    problems = parse_events(text, "events.yaml")[1]
+    second_line = [n for n, line in enumerate(text.splitlines(), 1) if line.startswith("- ")][1]
+    assert problems == [f"events.yaml:{second_line} sample-event id: duplicate of the event on line 1"]
+
+
+def test_yaml_syntax_error_has_a_line():
+    problems = parse_events("- id: a\n  title: [unclosed\n", "events.yaml")[1]
+    assert problems and problems[0].startswith("events.yaml:")
+
+
+def test_session_rule_known_time():
+    boj = Event.model_validate({**GOOD, "date": "2024-12-19", "time": "12:00", "tz": "Asia/Tokyo"})
+    # noon in Tokyo is 22:00 the evening before in New York: after the US close -> Dec 19 for yields
+    assert boj.new_york_time().date() == dt.date(2024, 12, 18)
+    assert boj.market_date(dt.time(16, 0)) == dt.date(2024, 12, 19)
+    fomc = Event.model_validate({**GOOD, "time": "14:00", "tz": "America/New_York"})
+    assert fomc.market_date(dt.time(16, 0)) == dt.date(2025, 4, 2)  # before the close: same day
+    assert fomc.market_date(dt.time(12, 0)) == dt.date(2025, 4, 3)  # after the noon FX fixing: next day
+
+
+def test_session_rule_after_close_and_unknown_time():
+    late = Event.model_validate({**GOOD, "after_us_close": True})
+    assert late.market_date(dt.time(16, 0)) == dt.date(2025, 4, 3)
+    plain = Event.model_validate(GOOD)
+    assert plain.market_date(dt.time(16, 0)) == dt.date(2025, 4, 2)
+
+
+def test_filters():
+    a = Event.model_validate({**GOOD, "id": "a", "importance": 1})
+    b = Event.model_validate({**GOOD, "id": "b", "category": "fx", "importance": 3})
+    span = Event.model_validate({**GOOD, "id": "c", "date": "2025-01-01", "end": "2025-03-01"})
+    assert [e.id for e in filter_events([a, b], ["fx"])] == ["b"]
+    assert [e.id for e in filter_events([a, b], min_importance=2)] == ["b"]
+    assert [e.id for e in filter_events([span], start=dt.date(2025, 2, 1))] == ["c"]  # overlaps the window
+    assert filter_events([a], end=dt.date(2025, 1, 1)) == []
+
+
+def test_real_timeline_is_valid_and_sourced():
+    timeline = events.load_events()
+    assert len(timeline) >= 75
+    assert all(any(s.url for s in e.sources) for e in timeline)
+    ids = {e.id for e in timeline}
+    assert {"liberation-day-tariffs", "kato-treasuries-card", "reciprocal-tariff-pause"} <= ids
+    card = next(e for e in timeline if e.id == "kato-treasuries-card")
+    assert card.date == dt.date(2025, 5, 2) and card.quote and "card" in card.quote.text
+
+
+def test_validate_cli_json_on_real_data():
+    out = subprocess.run([sys.executable, "-m", "usjp", "validate", "--json"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    report = json.loads(out.stdout)
+    assert report["events"] >= 75 and report["errors"] == []
+    assert report["series"]["ust10y"]["first"] == "2010-01-04"
+
+
+def test_validate_cli_fails_on_bad_event(data_dir):
+    path = data_dir / "events.yaml"
+    path.write_text(
+        path.read_text()
+        + "\n"
+        + as_yaml({**GOOD, "sources": [{"publisher": "P", "title": "T", "url": "javascript:x"}]})
+    )
+    out = subprocess.run([sys.executable, "-m", "usjp", "validate"], capture_output=True, text=True)
+    assert out.returncode == 1
+    assert "data/events.yaml:" in out.stdout and "sample-event sources.0.url" in out.stdout
+
+
+def test_validate_cli_fails_on_tampered_snapshot(data_dir):
+    csv = data_dir / "market" / "ust2y.csv"
+    lines = csv.read_text().splitlines()
+    lines.insert(5, lines[4])  # a duplicated date
+    csv.write_text("\n".join(lines) + "\n")
+    out = subprocess.run([sys.executable, "-m", "usjp", "validate", "--json"], capture_output=True, text=True)
+    errors = json.loads(out.stdout)["errors"]
+    assert out.returncode == 1
+    assert any("ust2y sha256" in e for e in errors)
+    assert any(":6 ust2y date: duplicate date" in e for e in errors)
+    assert any("ust2y rows" in e for e in errors)

@@ -1,0 +1,169 @@
+"""The importer reads every supported format, refuses bad files with file:line, and writes atomically."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from usjp import store
+from usjp.imports import ImportRefused, import_paths
+from usjp.sources.csvfile import DataFormatError, read_file, read_text
+
+
+def digest_tree(root: Path) -> dict[str, str]:
+    """Every stored file's checksum (the empty lock file is not data)."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
+
+
+# -- formats -----------------------------------------------------------------------------------
+
+
+def test_fred_new_header_with_empty_missing(samples):
+    (parsed,) = read_file(samples / "fred_fredgraph_csv_DGS10_header-observation_date_head300.csv")
+    assert (parsed.source, parsed.source_id) == ("fred", "DGS10")
+    assert parsed.values.index.is_monotonic_increasing
+    assert not parsed.values.isna().any()
+    assert pd.Timestamp("2021-05-31") not in parsed.values.index  # empty field = holiday, dropped
+
+
+def test_fred_legacy_header_with_dot_missing(samples):
+    (parsed,) = read_file(samples / "fred_fredgraph_csv_DGS10_header-DATE_legacy_head300.csv")
+    assert parsed.source_id == "DGS10"
+    assert parsed.values.index[0] == pd.Timestamp("1962-01-02")
+    assert pd.Timestamp("1962-02-12") not in parsed.values.index  # "." = missing
+    assert parsed.values.iloc[0] == pytest.approx(4.06)
+
+
+def test_yfinance_multirow_header(samples):
+    (parsed,) = read_file(samples / "yfinance_USDJPY_X_daily_3row-header_CloseOnly_full.csv")
+    assert (parsed.source, parsed.source_id) == ("yahoo", "USDJPY=X")
+    assert parsed.values.loc["2023-03-08"] == pytest.approx(137.39100646972656)
+
+
+def test_yfinance_multirow_with_adj_close_takes_close(samples):
+    (parsed,) = read_file(samples / "yfinance_USDJPY_X_daily_3row-header_with-AdjClose_head300.csv")
+    rows = (samples / "yfinance_USDJPY_X_daily_3row-header_with-AdjClose_head300.csv").read_text().splitlines()
+    header = rows[0].split(",")
+    first = rows[3].split(",")
+    assert parsed.values.iloc[0] == pytest.approx(float(first[header.index("Close")]))
+
+
+def test_yfinance_single_header_needs_a_ticker(samples, tmp_path):
+    path = samples / "yfinance_JPY_X_daily_legacy-1row-header_Date-Open-High-Low-Close-AdjClose-Volume_head150.csv"
+    with pytest.raises(DataFormatError, match="ticker"):
+        read_file(path)
+    (parsed,) = read_file(path, yahoo_ticker="JPY=X")
+    assert parsed.source_id == "JPY=X" and len(parsed.values) > 100
+
+
+def test_yfinance_ticker_from_file_name(raw):
+    (parsed,) = read_file(raw / "yahoo_JPY=X.csv")
+    assert parsed.source_id == "JPY=X"
+
+
+def test_yfinance_tz_aware_dates_keep_calendar_day(samples):
+    (parsed,) = read_file(
+        samples / "yfinance_JPY_X_Ticker-history_tz-aware_Dividends-StockSplits_head60.csv", yahoo_ticker="JPY=X"
+    )
+    assert parsed.values.index[0] == pd.Timestamp("1996-10-30")
+
+
+def test_yahoo_website_null_rows_are_missing(samples):
+    (parsed,) = read_file(samples / "yahoo_website_download_JPY_X_with-null-rows_head40.csv", yahoo_ticker="JPY=X")
+    text = (samples / "yahoo_website_download_JPY_X_with-null-rows_head40.csv").read_text()
+    assert "null" in text
+    assert len(parsed.values) == sum(1 for line in text.splitlines()[1:] if "null" not in line and line.strip())
+
+
+def test_intraday_file_is_refused(samples):
+    with pytest.raises(DataFormatError, match=r":4: .*time of day"):
+        read_file(samples / "yfinance_JPY_X_1h_3row-header_Price-Ticker-Date_CRLF_head300.csv")
+
+
+def test_tic_tidy_file_gives_four_series(raw):
+    parsed = {p.catalog_key: p for p in read_file(raw / "tic_major_foreign_holders.csv")}
+    assert set(parsed) == {"tic_japan", "tic_china", "tic_uk", "tic_total"}
+    assert parsed["tic_japan"].values.loc["2025-02-01"] == pytest.approx(1125.9)
+
+
+# -- bad files ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,line,message",
+    [
+        ("", 1, "empty"),
+        ("foo,bar\n1,2\n", 1, "unrecognised header"),
+        ("observation_date,DGS10\n2025-01-02,4.5\n2025-01-03,abc\n", 3, "not a number"),
+        ("observation_date,DGS10\n2025-01-02,4.5\n02/01/2025,4.6\n", 3, "not an ISO date"),
+        ("observation_date,DGS10\n2025-01-02,4.5\n2025-01-02,4.6\n", 3, "duplicate date"),
+        ("observation_date,DGS10\n2025-01-03,4.5\n2025-01-02,4.6\n", 3, "before the previous"),
+        ("observation_date,DGS10\n2025-02-30,4.5\n", 2, "does not exist"),
+        ("observation_date,DGS10\n2025-01-02,inf\n", 2, "not finite"),
+        ("observation_date,DGS10\n2025-01-02\n", 2, "at least 2 fields"),
+        ("observation_date,DGS10\n2025-01-02,.\n", 2, "no observations"),
+    ],
+)
+def test_bad_file_names_file_line_and_problem(text, line, message):
+    with pytest.raises(DataFormatError) as err:
+        read_text(text, "bad.csv")
+    assert str(err.value).startswith(f"bad.csv:{line}: ")
+    assert message in str(err.value)
+
+
+def test_bad_file_leaves_store_byte_identical(data_dir, raw, tmp_path):
+    before = digest_tree(data_dir)
+    bad = tmp_path / "fred_DGS2.csv"
+    bad.write_text("observation_date,DGS2\n2025-01-02,4.5\n2025-01-03,oops\n")
+    with pytest.raises(DataFormatError, match=r"fred_DGS2\.csv:3"):
+        import_paths([raw / "fred_DGS10.csv", bad], to="snapshot")
+    assert digest_tree(data_dir) == before
+
+
+def test_licensed_series_refused_for_snapshot(data_dir, raw):
+    before = digest_tree(data_dir)
+    with pytest.raises(ImportRefused, match=r"refusing.*Nikkei 225.*cache"):
+        import_paths([raw / "yahoo_^N225.csv"], to="snapshot")
+    assert digest_tree(data_dir) == before
+
+
+def test_licensed_series_goes_to_cache(data_dir, raw):
+    (done,) = import_paths([raw / "yahoo_^N225.csv"])
+    assert (done.key, done.target) == ("nikkei225", "cache")
+    assert store.load("nikkei225").store == "cache"
+    assert not (data_dir / "market" / "nikkei225.csv").exists()
+
+
+def test_snapshot_import_trims_daily_series_and_records_provenance(data_dir, raw):
+    (done,) = import_paths([raw / "fred_DGS10.csv"], to="snapshot", note="test note")
+    assert done.first >= "2010-01-01"
+    meta = json.loads((data_dir / "market" / "manifest.json").read_text())["series"]["ust10y"]
+    body = (data_dir / "market" / "ust10y.csv").read_bytes()
+    assert meta["sha256"] == hashlib.sha256(body).hexdigest()
+    assert meta["rows"] == body.count(b"\n") - 1
+    assert meta["source_id"] == "DGS10" and meta["license"] and meta["note"] == "test note"
+    assert meta["input_sha256"] == hashlib.sha256((raw / "fred_DGS10.csv").read_bytes()).hexdigest()
+    assert meta["retrieved_at"] and "import" in meta["retrieved_how"]
+
+
+def test_monthly_series_kept_in_full(data_dir, raw):
+    (done,) = import_paths([raw / "fred_FDHBFIN.csv"], to="snapshot")
+    assert done.first == "1970-01-01"
+
+
+def test_crash_before_rename_keeps_old_file(data_dir, raw, monkeypatch):
+    before = digest_tree(data_dir)
+
+    def boom(src, dst):
+        raise OSError("disk vanished")
+
+    monkeypatch.setattr(store.os, "replace", boom)
+    with pytest.raises(OSError, match="disk vanished"):
+        import_paths([raw / "fred_DGS10.csv"], to="snapshot")
+    assert digest_tree(data_dir) == before  # and no temp file left behind

@@ -1,0 +1,71 @@
+"""URL <-> view: good links round-trip, bad values fall back to defaults with a notice."""
+
+import datetime as dt
+
+import pytest
+
+from usjp.viewstate import View, parse_view, to_params
+
+IDS = {"liberation-day-tariffs"}
+
+
+def test_defaults_and_no_notices_for_empty_url():
+    view = parse_view({})
+    assert view == View() and view.notices == ()
+
+
+def test_full_round_trip():
+    params = {
+        "series": "ust10y,usdjpy,ust30y",
+        "start": "2025-03-01",
+        "end": "2025-05-31",
+        "cat": "tariff,fx",
+        "imp": "2",
+        "event": "liberation-day-tariffs",
+        "mode": "indexed",
+    }
+    view = parse_view(params, IDS)
+    assert view.notices == ()
+    assert view.range == "custom" and view.start == dt.date(2025, 3, 1)
+    assert view.categories == ("tariff", "fx")
+    assert to_params(view) == params
+
+
+def test_repeated_keys_are_accepted_for_lists():
+    view = parse_view({"series": ["ust10y", "ust2y"]})
+    assert view.series == ("ust10y", "ust2y")
+
+
+@pytest.mark.parametrize(
+    "params,notice",
+    [
+        ({"series": "nope"}, "unknown series"),
+        ({"range": "forever"}, "unknown date range"),
+        ({"start": "yesterday"}, "not a date"),
+        ({"start": "2025-05-01", "end": "2025-01-01"}, "start is not before end"),
+        ({"cat": "weather"}, "unknown categories"),
+        ({"imp": "NaN"}, "importance"),
+        ({"imp": "7"}, "importance"),
+        ({"event": "no-such-event"}, "No event"),
+        ({"mode": "log"}, "display mode"),
+        ({"utm_source": "x"}, "unknown URL parameter"),
+        ({"series": "x" * 5000}, "too long"),
+        ({"mode": ["levels", "indexed"]}, "given 2 times"),
+    ],
+)
+def test_bad_values_fall_back_with_a_notice(params, notice):
+    view = parse_view(params, IDS)
+    assert any(notice in n for n in view.notices), view.notices
+    assert isinstance(view, View)
+
+
+def test_at_most_four_series():
+    view = parse_view({"series": "ust3m,ust2y,ust5y,ust10y,ust30y"})
+    assert len(view.series) == 4 and any("first 4" in n for n in view.notices)
+
+
+def test_window_for_presets():
+    end = dt.date(2026, 10, 8)
+    assert View().window(dt.date(2010, 1, 4), end) == (dt.date(2025, 2, 1), dt.date(2025, 8, 31))
+    assert View(range="since-election").window(dt.date(2010, 1, 4), end) == (dt.date(2024, 11, 1), end)
+    assert View(range="all").window(dt.date(2010, 1, 4), end) == (dt.date(2010, 1, 4), end)
