@@ -26,6 +26,7 @@ state.render_notices()
 loaded = [s for s in (data.load_series(k) for k in view.series) if s is not None]
 start, end = view.window(data_start, data_end)
 shown = ev.filter_events(all_events, view.categories, view.importance, start, end)
+phone = ui.is_phone()
 fig = build_timeline_figure(
     [
         SeriesView(
@@ -42,6 +43,8 @@ fig = build_timeline_figure(
     as_of=ui.as_of_line(loaded),
     mode=view.mode,
     selected=view.event,
+    compact=phone,
+    height=720 if phone else 640,
 )
 fig.update_layout(uirevision=f"{view.series}{start}{end}{view.mode}")
 st.plotly_chart(
@@ -50,7 +53,7 @@ st.plotly_chart(
     on_select="rerun",
     selection_mode="points",
     theme=None,
-    config=ui.chart_config(view),
+    config=ui.chart_config(view, phone),
 )
 for item in loaded:
     st.caption(item.caption())

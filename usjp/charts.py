@@ -44,6 +44,17 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def wrap(text: str, width: int) -> str:
+    """Escape, then break into lines of at most `width` characters at spaces (Plotly titles don't wrap)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(escape(line) for line in lines)
+
+
 def _unit_title(unit: str) -> str:
     return {"percent": "Percent", "yen per dollar": "Yen per dollar", "index": "Index"}.get(unit, unit.capitalize())
 
@@ -68,12 +79,14 @@ def build_timeline_figure(
     selected: str | None = None,
     headlines: dict[str, str] | None = None,
     height: int = 640,
+    compact: bool = False,
 ) -> go.Figure:
     """The home chart: series on top (second axis for a second unit, or indexed), event lanes below.
 
     Events are one marker trace per category (customdata[0] = event id) so they hover and can be
     selected; spans (events with an end) are shaded; the selected event gets a line across the chart.
     `headlines` maps event id -> a short "what happened after" line for the hover.
+    `compact` is the phone layout: thin margins, axis labels inside the plot, wrapped text.
     """
     fig = go.Figure()
     units = list(dict.fromkeys(s.unit for s in series))
@@ -183,6 +196,8 @@ def build_timeline_figure(
                 }
             )
 
+    width = 34 if compact else 80
+    title_lines = wrap(title, width).count("<br>") + 1
     lane_height = 0.032 * max(len(lanes), 1)
     strip_top = min(0.30, 0.04 + lane_height)
     main_bottom = strip_top + 0.06
@@ -191,29 +206,41 @@ def build_timeline_figure(
         height=height,
         font={"family": FONT, "size": 13, "color": "#1A1A1A"},
         title={
-            "text": f"<b>{escape(title)}</b>",
-            "subtitle": {"text": escape(subtitle), "font": {"size": 13, "color": "#555555"}},
+            "text": f"<b>{wrap(title, width)}</b>",
+            "subtitle": {
+                "text": wrap(subtitle, int(width * 1.5)),
+                "font": {"size": 12 if compact else 13, "color": "#555555"},
+            },
             "x": 0.01,
             "xanchor": "left",
             "y": 0.98,
             "yanchor": "top",
-            "font": {"size": 20},
+            "font": {"size": 17 if compact else 20},
         },
-        margin={"l": 130, "r": 70, "t": 110, "b": 40 + 16 * (len(source_lines) + 1)},
+        margin={
+            "l": 8 if compact else 130,
+            "r": 8 if compact else 70,
+            "t": 80 + 24 * title_lines + (40 if compact else 0),
+            "b": 40 + 16 * (len(source_lines) + 1) * (2 if compact else 1),
+        },
         hovermode="closest",
         dragmode="zoom",
         legend={"orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom", "xanchor": "left", "font": {"size": 12}},
         xaxis={"range": [pd.Timestamp(start), pd.Timestamp(end)], "showgrid": True, "anchor": "y3"},
         yaxis={
             "domain": [main_bottom, 1.0],
-            "title": {"text": "Index (start = 100)" if indexed else _unit_title(units[0] if units else "")},
+            "title": {
+                "text": "" if compact else "Index (start = 100)" if indexed else _unit_title(units[0] if units else "")
+            },
+            "ticklabelposition": "inside" if compact else "outside",
             "zeroline": False,
         },
         yaxis2={
             "domain": [main_bottom, 1.0],
             "overlaying": "y",
             "side": "right",
-            "title": {"text": _unit_title(units[1]) if len(units) == 2 and not indexed else ""},
+            "title": {"text": _unit_title(units[1]) if len(units) == 2 and not indexed and not compact else ""},
+            "ticklabelposition": "inside" if compact else "outside",
             "showgrid": False,
             "tickmode": "auto",
             "visible": len(units) == 2 and not indexed,
@@ -224,6 +251,8 @@ def build_timeline_figure(
             "tickmode": "array",
             "tickvals": list(lane_of.values()),
             "ticktext": [CATEGORY_LABELS[c] for c in lanes],
+            "ticklabelposition": "inside" if compact else "outside",
+            "tickfont": {"size": 10 if compact else 13, "color": "#444444"},
             "showgrid": True,
             "gridcolor": "#EEEEEE",
             "zeroline": False,
@@ -242,7 +271,7 @@ def build_timeline_figure(
                 "yanchor": "top",
                 "showarrow": False,
                 "align": "left",
-                "text": "<br>".join(escape(line) for line in [*source_lines, as_of] if line),
+                "text": "<br>".join(wrap(line, int(width * 1.4)) for line in [*source_lines, as_of] if line),
                 "font": {"size": 11, "color": "#555555"},
             },
         ],

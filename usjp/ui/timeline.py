@@ -196,8 +196,14 @@ def _span(start: dt.date, end: dt.date) -> str:
     return f"{start:%b %Y}" if (start.year, start.month) == (end.year, end.month) else f"{start:%b %Y} – {end:%b %Y}"
 
 
+def is_phone() -> bool:
+    """Phones get the compact chart layout (Streamlit does not tell the viewport width; the browser does)."""
+    agent = st.context.headers.get("User-Agent", "") if st.context.headers else ""
+    return "Mobi" in agent or "Android" in agent
+
+
 def chart_title(loaded: list[LoadedSeries], start: dt.date, end: dt.date) -> str:
-    names = [s.spec.label.split(" (")[0] for s in loaded]
+    names = [s.spec.label.split(" (")[0] if len(loaded) <= 2 else s.spec.short for s in loaded]
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else "No data"
     return f"{joined}, {_span(start, end)}"
 
@@ -219,7 +225,10 @@ def as_of_line(loaded: list[LoadedSeries]) -> str:
     return "Data as of " + ", ".join(f"{s.spec.short} {s.last_date:%d %b %Y}" for s in loaded)
 
 
-def chart_config(view: View) -> dict:
-    """Plotly options: a PNG at 2x named after the view, no Plotly logo."""
+def chart_config(view: View, phone: bool = False) -> dict:
+    """Plotly options: a PNG at 2x named after the view, no Plotly logo; no toolbar over a phone's title."""
     name = "usjp-" + "-".join(view.series) + f"-{view.range}" + (f"-{view.event}" if view.event else "")
-    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": name}}
+    config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": name}}
+    if phone:
+        config["displayModeBar"] = False
+    return config
