@@ -4,17 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format venv dev clean
+.PHONY: run test lint format venv dev clean wheelhouse
+
+# With a wheelhouse/ folder (made by `make wheelhouse` while online) installs need no network.
+PIP_SOURCE := $(if $(wildcard wheelhouse/*.whl),--no-index --find-links wheelhouse,)
 
 $(BIN)/.runtime: requirements.txt
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q $(PIP_SOURCE) -r requirements.txt
 	touch $@
 
 $(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q $(PIP_SOURCE) -r requirements-dev.txt
 	touch $@
+
+wheelhouse:  ## download every wheel once, for installing on a machine with no network (e.g. a classroom)
+	$(PY) -m pip download -q -d wheelhouse -r requirements-dev.txt
 
 venv: $(BIN)/.runtime
 dev: $(BIN)/.dev
