@@ -42,7 +42,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-_EXTRA_COMMANDS: list[str] = []  # e.g. "usjp.refresh", "usjp.stats"
+_EXTRA_COMMANDS: list[str] = ["usjp.stats"]  # e.g. "usjp.refresh"
 
 
 def build_parser() -> argparse.ArgumentParser:
