@@ -18,7 +18,10 @@ by_id = {e.id: e for e in all_events}
 available = data.available_keys()
 data_start, data_end = data.date_bounds()
 
-state.sync_from_url(lambda p: parse_view(p, set(by_id)), lambda v: ui.apply_view(v, data_start, data_end))
+state.sync_from_url(
+    lambda p: parse_view(p, set(by_id), available, (data_start, data_end)),
+    lambda v: ui.apply_view(v, data_start, data_end),
+)
 ui.take_chart_click(st.session_state.get(CHART_KEY))
 view = ui.render_controls(available, data_start, data_end)
 state.render_notices()

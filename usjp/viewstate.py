@@ -77,8 +77,16 @@ def _date(raw: str) -> dt.date | None:
         return None
 
 
-def parse_view(params: Mapping[str, str | Sequence[str]], event_ids: set[str] | frozenset[str] = frozenset()) -> View:
-    """A `View` from query parameters; everything unusable becomes a default plus a notice."""
+def parse_view(
+    params: Mapping[str, str | Sequence[str]],
+    event_ids: set[str] | frozenset[str] = frozenset(),
+    stored: Sequence[str] | None = None,
+    bounds: tuple[dt.date, dt.date] | None = None,
+) -> View:
+    """A `View` from query parameters; everything unusable becomes a default plus a notice.
+
+    `stored` lists the series that have data here; `bounds` is the first and last date of the data.
+    """
     notices: list[str] = []
     view = View()
     known = {"series", "range", "start", "end", "cat", "imp", "event", "mode", "page"}
@@ -109,6 +117,13 @@ def parse_view(params: Mapping[str, str | Sequence[str]], event_ids: set[str] | 
             good = [k for k in keys if k in catalog.CATALOG]
             if bad:
                 notices.append(f"Ignored unknown series {', '.join(repr(_short(b)) for b in bad[:5])}.")
+            if stored is not None:
+                missing = [k for k in good if k not in stored]
+                good = [k for k in good if k in stored]
+                for key in missing:
+                    spec = catalog.get(key)
+                    how = "fetch it with 'Check for new data'" if not spec.redistributable else "refresh the data"
+                    notices.append(f"{spec.label} has no data on this machine yet: {how} or import a file.")
             if len(good) > MAX_SERIES:
                 notices.append(f"Showing the first {MAX_SERIES} series of {len(good)}.")
                 good = good[:MAX_SERIES]
@@ -129,6 +144,12 @@ def parse_view(params: Mapping[str, str | Sequence[str]], event_ids: set[str] | 
             notices.append(f"Ignored start date {_short(start_raw)!r}: not a date (YYYY-MM-DD).")
         if end_raw is not None and end is None:
             notices.append(f"Ignored end date {_short(end_raw)!r}: not a date (YYYY-MM-DD).")
+        if bounds is not None:
+            first, last = bounds
+            if (start and not first <= start <= last) or (end and not first <= end <= last):
+                notices.append(f"Dates in the URL were moved into the data's range ({first} to {last}).")
+                start = min(max(start, first), last) if start else None
+                end = min(max(end, first), last) if end else None
         if start and end and start >= end:
             notices.append("Ignored the dates in the URL: start is not before end.")
             start = end = None
@@ -138,7 +159,7 @@ def parse_view(params: Mapping[str, str | Sequence[str]], event_ids: set[str] | 
     if "cat" in params:
         raw = params["cat"]
         cats = _values(raw) if sum(len(str(v)) for v in ([raw] if isinstance(raw, str) else raw)) <= 2000 else []
-        bad = [c for c in cats if c not in CATEGORIES]
+        bad = [c for c in cats if c not in CATEGORIES and cats != ["none"]]
         if bad:
             notices.append(f"Ignored unknown categories {', '.join(repr(_short(b)) for b in bad[:5])}.")
         good = tuple(c for c in CATEGORIES if c in cats)

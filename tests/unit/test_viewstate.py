@@ -69,3 +69,24 @@ def test_window_for_presets():
     assert View().window(dt.date(2010, 1, 4), end) == (dt.date(2025, 2, 1), dt.date(2025, 8, 31))
     assert View(range="since-election").window(dt.date(2010, 1, 4), end) == (dt.date(2024, 11, 1), end)
     assert View(range="all").window(dt.date(2010, 1, 4), end) == (dt.date(2010, 1, 4), end)
+
+
+def test_dates_outside_the_data_are_clipped_with_a_notice():
+    bounds = (dt.date(2010, 1, 4), dt.date(2026, 10, 8))
+    view = parse_view({"start": "1990-01-01", "end": "2030-01-01"}, bounds=bounds)
+    assert (view.start, view.end) == bounds
+    assert any("moved into the data's range" in n for n in view.notices)
+    view = parse_view({"end": "2009-01-01"}, bounds=bounds)
+    assert view.start is None and view.end == dt.date(2010, 1, 4)
+
+
+def test_series_without_stored_data_are_dropped_with_a_notice():
+    view = parse_view({"series": "ust10y,nikkei225"}, stored=["ust10y", "usdjpy"])
+    assert view.series == ("ust10y",)
+    assert any("Nikkei 225" in n and "Check for new data" in n for n in view.notices)
+
+
+def test_no_categories_round_trips_without_a_notice():
+    view = parse_view({"cat": "none"})
+    assert view.categories == () and view.notices == ()
+    assert to_params(view) == {"cat": "none"}
