@@ -26,6 +26,21 @@ def series(key, unit, values):
     return SeriesView(key, key.upper(), key, unit, pd.Series(values, index=idx, dtype=float))
 
 
+def bare_figure(lines, events=(), **options):
+    """A figure over March 2025 with no title text, for tests about series and axes."""
+    return build_timeline_figure(
+        lines,
+        list(events),
+        start=dt.date(2025, 3, 1),
+        end=dt.date(2025, 3, 31),
+        title="t",
+        subtitle="",
+        source_lines=[],
+        as_of="",
+        **options,
+    )
+
+
 @pytest.fixture
 def figure():
     return build_timeline_figure(
@@ -79,35 +94,20 @@ def test_spans_are_shaded_and_selected_event_marked(figure):
 
 
 def test_indexed_mode_rebases_to_100():
-    fig = build_timeline_figure(
-        [series("ust10y", "percent", [4.0, 4.4]), series("usdjpy", "yen per dollar", [150.0, 165.0])],
-        [],
-        start=dt.date(2025, 3, 1),
-        end=dt.date(2025, 3, 31),
-        title="t",
-        subtitle="",
-        source_lines=[],
-        as_of="",
-        mode="indexed",
+    fig = bare_figure(
+        [series("ust10y", "percent", [4.0, 4.4]), series("usdjpy", "yen per dollar", [150.0, 165.0])], mode="indexed"
     )
     assert [list(t.y) for t in fig.data] == [pytest.approx([100, 110]), pytest.approx([100, 110])]
     assert fig.layout.yaxis.title.text == "Index (start = 100)"
 
 
 def test_three_units_force_indexed():
-    fig = build_timeline_figure(
+    fig = bare_figure(
         [
             series("ust10y", "percent", [4.0, 4.4]),
             series("usdjpy", "yen per dollar", [150.0, 165.0]),
             series("broad", "index", [120.0, 126.0]),
-        ],
-        [],
-        start=dt.date(2025, 3, 1),
-        end=dt.date(2025, 3, 31),
-        title="t",
-        subtitle="",
-        source_lines=[],
-        as_of="",
+        ]
     )
     assert all(t.yaxis == "y" for t in fig.data)
     assert fig.layout.yaxis.title.text == "Index (start = 100)"
