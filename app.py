@@ -5,6 +5,7 @@ import streamlit as st
 from usjp.events import EventError
 from usjp.ui import data
 from usjp.ui.nav import PAGES
+from usjp.ui.refresh import render_refresh_control
 
 st.set_page_config(page_title="US–Japan trade tensions and markets", layout="wide")
 
@@ -18,6 +19,7 @@ with st.sidebar:
         "Tariffs, trade talks, Japan's Treasury holdings and central-bank moves, next to the market series "
         "where they should show. Works offline on the bundled data."
     )
+    render_refresh_control()
 
 try:
     data.load_events()

@@ -39,6 +39,20 @@ class SeriesSpec:
     def daily(self) -> bool:
         return self.frequency == "daily"
 
+    def provenance(self) -> dict:
+        """What the store's manifest records about this series, whoever wrote it (import or refresh)."""
+        return {
+            "label": self.label,
+            "unit": self.unit,
+            "frequency": self.frequency,
+            "source": self.source,
+            "source_id": self.source_id,
+            "publisher": self.publisher,
+            "url": self.url,
+            "license": self.license,
+            "redistributable": self.redistributable,
+        }
+
 
 def _fred(
     key: str,

@@ -42,7 +42,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-_EXTRA_COMMANDS: list[str] = ["usjp.stats"]  # e.g. "usjp.refresh"
+_EXTRA_COMMANDS: list[str] = ["usjp.stats", "usjp.refresh"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -89,15 +89,7 @@ def _provenance(
     spec: catalog.SeriesSpec, path: Path, digest: str, retrieved_at: str, command: str, note: str | None
 ) -> dict:
     entry = {
-        "label": spec.label,
-        "unit": spec.unit,
-        "frequency": spec.frequency,
-        "source": spec.source,
-        "source_id": spec.source_id,
-        "publisher": spec.publisher,
-        "url": spec.url,
-        "license": spec.license,
-        "redistributable": spec.redistributable,
+        **spec.provenance(),
         "retrieved_at": retrieved_at,
         "retrieved_how": f"{command} {path.name}",
         "input_file": path.name,

@@ -1,0 +1,54 @@
+"""Fault-injecting stand-ins for the sources' download functions.
+
+Tests put these (or functools.partial of them) where a source keeps its download function; the
+source then runs them exactly as it runs the real one: in a child process, under the real deadline
+(usjp/sources/net.py). So they must stay module-level and import little.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import urllib.error
+from pathlib import Path
+
+
+def returns(value, *args, **kwargs):
+    """Answer with `value` (bytes, a DataFrame, a dict of bodies...)."""
+    return value
+
+
+def hang(*args, pid_file: str | None = None, **kwargs):
+    """Never answer (a network that accepts the connection and then says nothing)."""
+    if pid_file:
+        Path(pid_file).write_text(str(os.getpid()))
+    time.sleep(3600)
+
+
+def dns_failure(*args, **kwargs):
+    """What urllib (and so fredapi) raises when the name does not resolve."""
+    raise urllib.error.URLError(socket.gaierror(socket.EAI_NONAME, "Name or service not known"))
+
+
+def refused(*args, **kwargs):
+    """What urllib raises when nothing listens on the port."""
+    raise urllib.error.URLError(ConnectionRefusedError(111, "Connection refused"))
+
+
+def leaks_key(key: str, *args, **kwargs):
+    """A library error that quotes the request URL, key included (fredapi appends &api_key=...)."""
+    raise ValueError(f"Bad Request for https://api.stlouisfed.org/fred/series/observations?series_id=X&api_key={key}")
+
+
+def crashes(*args, **kwargs):
+    """The child dies without a word (segfault, OOM kill)."""
+    os._exit(3)
+
+
+def fetch_url(url: str, *args, **kwargs):
+    """The real downloader against an address that fails for real: `.invalid` never resolves
+    (RFC 6761), and nothing listens on 127.0.0.1:1."""
+    from usjp.sources import net
+
+    return net.http_get(url, timeout=2)
