@@ -1,0 +1,141 @@
+"""The timeline in a real browser: hover and open an event, change controls, share a link, go back."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.e2e import harness
+from usjp.ui.nav import PAGES
+
+pytestmark = pytest.mark.e2e
+
+HOME = next(p for p in PAGES if p.url_path == "")
+DETAILS = ".st-key-event_details"
+INDEXED_TITLE = "Index (start = 100)"
+
+
+def query(tab) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(tab.page.url).query)
+
+
+def wait_figure(tab, condition: str) -> None:
+    """Wait until the drawn figure `f` (harness.FIGURE_STATE) satisfies a JS condition, then for idle."""
+    tab.page.wait_for_function(f"() => {{ const f = ({harness.FIGURE_STATE})(); return f && ({condition}); }}")
+    harness.wait_idle(tab.page)
+
+
+def open_options(tab, widget_key: str) -> None:
+    box = tab.page.locator(f".st-key-{widget_key} [role='combobox']")
+    # Near the bottom edge the list has no room to open: bring the box to mid-screen first.
+    box.evaluate("e => e.scrollIntoView({block: 'center'})")
+    box.click()
+    tab.page.get_by_role("listbox").wait_for()
+
+
+def choose(tab, widget_key: str, option: str) -> None:
+    """Pick an option of a selectbox by its visible label."""
+    open_options(tab, widget_key)
+    tab.page.get_by_role("option", name=option, exact=True).click()
+    harness.wait_idle(tab.page)
+
+
+def test_hover_shows_headline_and_click_opens_event(open_tab, server):
+    tab = open_tab({"viewport": {"width": 1440, "height": 1800}}).goto(server.url())
+    marker = harness.isolated_marker(tab.page)
+    title = html.unescape(marker["title"])
+
+    tab.page.mouse.move(marker["x"], marker["y"])
+    tab.page.wait_for_function(
+        "(t) => ((document.querySelector('.hoverlayer') || {}).textContent || '').includes(t)", arg=title
+    )
+    assert "·" in harness.hover_text(tab.page)  # date · category line under the headline
+
+    tab.page.mouse.click(marker["x"], marker["y"])
+    tab.page.locator(DETAILS).get_by_text(title, exact=True).wait_for()
+    harness.wait_idle(tab.page)
+    assert query(tab)["event"] == [marker["id"]]
+    assert tab.figure()["selected"] == [marker["id"]]
+    details = tab.page.locator(DETAILS).inner_text()
+    assert "Sources" in details
+    tab.screenshot("timeline-event-clicked", full=True)
+    tab.assert_healthy()
+
+
+def test_event_deep_link_opens_details(open_tab, server):
+    event_id = parse_qs(HOME.sample_query)["event"][0]
+    tab = open_tab().goto(server.url("", f"event={event_id}"))
+    assert tab.figure()["selected"] == [event_id]
+    panel = tab.page.locator(DETAILS)
+    assert panel.is_visible()
+    assert "Sources" in panel.inner_text()
+    assert tab.page.locator(DETAILS + " a[href^='https://']").count() >= 1
+    tab.screenshot("timeline-event-deeplink", full=True)
+    tab.assert_healthy()
+
+
+def test_controls_update_the_chart_and_the_url(open_tab, server):
+    tab = open_tab().goto(server.url())
+    before = tab.figure()
+    assert before["y_title"] != INDEXED_TITLE
+
+    tab.page.locator(".st-key-w_mode").get_by_text("Indexed", exact=False).click()
+    wait_figure(tab, f"f.y_title === {INDEXED_TITLE!r}")
+    assert query(tab)["mode"] == ["indexed"]
+
+    second = before["traces"][1]
+    tab.page.locator(".st-key-w_series").get_by_role("button", name=f"Remove {second}").click()
+    wait_figure(tab, f"!f.traces.includes({second!r})")
+    after = tab.figure()
+    assert after["traces"][0] == before["traces"][0]
+    assert after["y_title"] == INDEXED_TITLE
+    assert "series" in query(tab)
+    tab.assert_healthy()
+
+
+def test_shared_link_reproduces_the_view(open_tab, server):
+    tab = open_tab().goto(server.url())
+    tab.page.locator(".st-key-w_mode").get_by_text("Indexed", exact=False).click()
+    wait_figure(tab, f"f.y_title === {INDEXED_TITLE!r}")
+    choose(tab, "w_range", "Since the 2024 US election")
+    tab.page.locator(".st-key-w_categories").get_by_role("button", name="Tariffs", exact=True).click()
+    wait_figure(tab, "!f.traces.includes('Tariffs')")
+    open_options(tab, "w_event")
+    tab.page.get_by_role("option").nth(1).click()  # the first event in the list
+    wait_figure(tab, "f.selected.length === 1")
+    view = tab.figure()
+    link = tab.page.url
+    assert {"mode", "range", "cat", "event"} <= set(parse_qs(urlsplit(link).query))
+
+    other = open_tab().goto(link)  # a new context: nothing shared but the link
+    assert other.figure() == view
+    assert other.page.locator(DETAILS).is_visible()
+    assert other.page.url == link
+    tab.assert_healthy()
+    other.assert_healthy()
+
+
+def test_back_button_restores_the_previous_view(open_tab, server):
+    """Streamlit pushes a history entry for each URL change the app makes; Back pops it and reruns the
+    page with the earlier query string, and the page re-applies that view to its widgets."""
+    tab = open_tab().goto(server.url())
+    first = tab.figure()
+    tab.page.locator(".st-key-w_mode").get_by_text("Indexed", exact=False).click()
+    wait_figure(tab, f"f.y_title === {INDEXED_TITLE!r}")
+    indexed = tab.figure()
+
+    tab.page.go_back()
+    wait_figure(tab, f"f.y_title === {first['y_title']!r}")
+    assert "mode" not in query(tab)
+    assert tab.figure() == first
+    checked = tab.page.locator(".st-key-w_mode input:checked").evaluate("e => e.closest('label').innerText")
+    assert re.match(r"\s*Levels", checked)
+
+    tab.page.go_forward()
+    wait_figure(tab, f"f.y_title === {INDEXED_TITLE!r}")
+    assert query(tab)["mode"] == ["indexed"]
+    assert tab.figure() == indexed
+    tab.assert_healthy()
