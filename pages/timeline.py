@@ -5,7 +5,7 @@ import streamlit as st
 
 from usjp import events as ev
 from usjp.charts import SeriesView, build_timeline_figure
-from usjp.ui import boot, data, state
+from usjp.ui import boot, data, event_stats, state
 from usjp.ui import timeline as ui
 from usjp.viewstate import parse_view, to_params
 
@@ -46,6 +46,7 @@ fig = build_timeline_figure(
     as_of=ui.as_of_line(loaded),
     mode=view.mode,
     selected=view.event,
+    headlines=event_stats.headlines(view.series),
     compact=phone,
     height=720 if phone else 640,
 )

@@ -318,7 +318,7 @@ def _window_stats(p: PreparedSeries, event_id: str, t0: int, sigma: float | None
     baseline, percentile = t0 - 1, None
     if baseline + 1 < PERCENTILE_OBS:
         reasons["percentile"] = (
-            f"needs {PERCENTILE_OBS:,} observations ending at the baseline; the series has {max(baseline + 1, 0):,}"
+            f"needs {PERCENTILE_OBS:,} observations up to the baseline; the series has {max(baseline + 1, 0):,}"
         )
     elif w.steps >= PERCENTILE_OBS:
         reasons["percentile"] = f"the window is too long for {PERCENTILE_OBS:,} observations"

@@ -25,5 +25,11 @@ PAGES: tuple[PageSpec, ...] = (
         "",
         sample_query="series=ust10y,ust30y,usdjpy&range=tariff-2025&event=kato-treasuries-card&imp=2",
     ),
+    PageSpec(
+        "pages/event_study.py",
+        "Event study",
+        "event_study",
+        sample_query="series=ust10y,ust30y,usdjpy&window=0:1&cat=tariff,treasury-leverage&sort=z&pcat=tariff&pseries=ust30y",
+    ),
     PageSpec("pages/sources.py", "Data and sources", "sources", has_chart=False),
 )

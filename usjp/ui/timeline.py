@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
-from usjp import analysis, catalog
+from usjp import catalog
 from usjp.events import CATEGORIES, CATEGORY_LABELS, Event
+from usjp.ui import data, event_stats
 from usjp.ui.data import LoadedSeries
 from usjp.ui.text import md_escape, md_link
 from usjp.viewstate import MAX_SERIES, PRESET_BY_KEY, PRESETS, View
@@ -121,35 +121,8 @@ def selected_from_chart(state: object) -> str | None:
     return None
 
 
-def levels_table(event: Event, loaded: list[LoadedSeries]) -> pd.DataFrame:
-    """Each related daily series: the level just before the event and 1 and 5 sessions after."""
-    rows = []
-    for item in loaded:
-        if not item.spec.daily:
-            continue
-        market = event.market_date(item.spec.observed_at_et)
-        levels = {lv.offset: lv for lv in analysis.levels_around(item.values, market)}
-        before = levels.get(-1)
-        if before is None:
-            continue
-        row = {
-            "Series": item.spec.label,
-            "Before": f"{before.value:,.2f} ({before.date:%d %b})",
-        }
-        for offset, label in ((0, "Event day"), (1, "+1 session"), (5, "+5 sessions")):
-            level = levels.get(offset)
-            row[label] = f"{level.value:,.2f} ({level.date:%d %b})" if level else "not yet"
-        after = levels.get(5) or levels.get(1) or levels.get(0)
-        if after:
-            moved = analysis.change(before.value, after.value, item.spec.change_unit)
-            unit = " bp" if item.spec.change_unit == "bp" else "%"
-            row["Change"] = f"{moved:+.0f}{unit}" if unit == " bp" else f"{moved:+.2f}{unit}"
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 def render_event_details(event: Event, loaded: list[LoadedSeries]) -> None:
-    """Summary, quote, sources and the levels around the event."""
+    """Summary, quote, sources, and what the related series did after (event-window statistics)."""
     with st.container(border=True, key="event_details"):
         st.markdown(f"#### {md_escape(event.title)}")
         span = f" to {event.end:%d %b %Y}" if event.end else ""
@@ -171,14 +144,7 @@ def render_event_details(event: Event, loaded: list[LoadedSeries]) -> None:
             when = f", {source.published}" if source.published else ""
             lines.append(f"- {md_escape(source.publisher)}: {md_link(source.title, source.url)}{md_escape(when)}")
         st.markdown("**Sources**\n\n" + "\n".join(lines))
-        table = levels_table(event, loaded)
-        if len(table):
-            st.markdown("**Where the markets were**")
-            st.dataframe(table, hide_index=True, width="stretch")
-            st.caption(
-                "Before = last observation before the event reached that market (US-close and noon-New-York "
-                "timing rules applied). Yields change in basis points, prices and FX in percent."
-            )
+        event_stats.render_event_stats(event, loaded, data.load_events())
 
 
 LAST_CLICK = "_last_chart_click"

@@ -1,0 +1,52 @@
+"""Event study: what markets did after each event (scoreboard), and events of one kind aligned (paths)."""
+
+import streamlit as st
+
+from usjp.study_view import to_params
+from usjp.ui import boot, data, event_stats, state
+from usjp.ui import event_study as ui
+from usjp.ui.timeline import is_phone
+
+PATHS_KEY = "es_paths_chart"
+
+boot.ensure_app_navigation()
+
+all_events = data.load_events()
+available = ui.usable_series()
+ui.sync_from_url(available)
+
+st.title("Event study: what happened after")
+st.caption(
+    "How far each market moved after each event, how unusual that was for the series, and whether events "
+    "of one kind move markets more than ordinary days. The method is explained at the bottom of the page."
+)
+state.render_notices()
+
+st.subheader("Scoreboard")
+board_view = ui.render_scoreboard_controls(available)
+board = event_stats.load_scoreboard((board_view.window,))
+ui.render_scoreboard(ui.scoreboard_rows(board, board_view), board_view)
+
+st.subheader("Aligned paths")
+category, series = ui.render_path_controls(available, all_events)
+paths, item = ui.load_aligned(category, series), data.load_series(series)
+if paths is None or item is None or paths.paths.empty:
+    st.info("No events of this kind fall inside this series' data.")
+else:
+    st.plotly_chart(
+        ui.paths_figure(paths, category, item, all_events, is_phone()),
+        key=PATHS_KEY,
+        theme=None,
+        config={
+            "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"usjp-paths-{category}-{series}"},
+        },
+    )
+    st.markdown(ui.verdict(paths, category))
+    if skipped := ui.skipped_caption(paths, all_events):
+        st.caption(skipped)
+
+st.subheader("Method")
+ui.render_method_note()
+
+state.write_url(to_params(ui.current_view(board_view, category, series)))

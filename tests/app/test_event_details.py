@@ -1,0 +1,96 @@
+"""The timeline's event details panel and marker hover: event-window statistics, confounders, escaping."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from tests.app.conftest import figure_of
+from usjp.cli import main
+
+
+def hover_of(fig: dict, event_id: str) -> str:
+    for trace in fig["data"]:
+        for row in trace.get("customdata") or []:
+            if isinstance(row, list) and row and row[0] == event_id:
+                return row[3]
+    raise AssertionError(f"{event_id} not on the chart")
+
+
+def test_details_table_matches_the_cli(app, capsys):
+    app.query_params.update({"event": "liberation-day-tariffs", "series": "ust10y"})
+    at = app.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert {"Series", "Window", "From", "To", "Change", "z", "How unusual"} <= set(table.columns)
+    row = table[(table["Series"] == "US 10-year Treasury yield") & table["Window"].str.startswith("t0 to t+5")]
+    assert len(row) == 1
+    main(["stats", "--event", "liberation-day-tariffs", "--series", "ust10y", "--json"])
+    cli = json.loads(capsys.readouterr().out)
+    w = next(w for w in cli["windows"] if (w["start"], w["end"]) == (0, 5))
+    assert row["z"].iloc[0] == pytest.approx(w["z"], abs=1e-6)
+    assert row["Change"].iloc[0] == f"{w['change']:+.0f} bp"
+    assert (
+        row["How unusual"].iloc[0] == f"larger than {w['percentile']:.0f}% of 6-session moves in the prior five years"
+    )
+    assert row["To"].iloc[0].endswith("10 Apr 2025")
+
+
+def test_every_related_series_and_window_and_the_usdjpy_percentile_says_why(app):
+    app.query_params["event"] = "liberation-day-tariffs"
+    at = app.run()
+    table = at.dataframe[0].value
+    # the view's series (10Y, USD/JPY) and the event's own daily ones, three windows each
+    assert set(table["Series"]) == {"US 10-year Treasury yield", "USD/JPY (yen per dollar, noon New York)"}
+    assert len(table) == 6
+    usdjpy = table[table["Series"].str.startswith("USD/JPY")]
+    assert all(text.startswith("n/a: needs 1,260") for text in usdjpy["How unusual"])
+
+
+def test_confounder_warning_names_the_other_events(app):
+    app.query_params["event"] = "liberation-day-tariffs"
+    at = app.run()
+    warning = " ".join(w.value for w in at.warning)
+    assert "not this event's alone" in warning
+    assert "Car tariff of 25% starts" in warning and "freeze reciprocal tariffs" in warning
+
+
+def test_monthly_series_get_before_and_after_without_z(app):
+    app.query_params.update({"event": "kato-treasuries-card", "series": "ust10y,tic_japan,jgb10y"})
+    at = app.run()
+    assert not at.exception
+    periods = at.dataframe[1].value
+    assert {"Series", "Last value before the event", "First value after", "Change"} <= set(periods.columns)
+    assert "z" not in periods.columns
+    japan = periods[periods["Series"].str.startswith("Japan's holdings")].iloc[0]
+    assert japan["Last value before the event"].startswith("Apr 2025")
+    assert japan["First value after"].startswith("May 2025")
+
+
+def test_marker_hover_carries_the_headline_move(app):
+    app.query_params["series"] = "ust10y"
+    at = app.run()
+    assert hover_of(figure_of(at), "liberation-day-tariffs") == "10Y +20 bp over 6 sessions, z = 1.4"
+    app.query_params["series"] = "ust10y,usdjpy"
+    at = app.run()
+    text = hover_of(figure_of(at), "liberation-day-tariffs")
+    assert text.startswith("Over 6 sessions: 10Y +20 bp (z 1.4) · USD/JPY -3.76% (z -2.3)")
+
+
+def test_data_derived_text_is_escaped(app, data_dir):
+    path = data_dir / "events.yaml"
+    items = yaml.safe_load(path.read_text())
+    for item in items:
+        if item["id"] == "auto-tariff-effective":
+            item["title"] = "<b>Car</b> tariff *starts* [x](javascript:alert(1))"
+    path.write_text(yaml.safe_dump(items, allow_unicode=True, sort_keys=False))
+    app.query_params.update({"event": "liberation-day-tariffs", "cat": "tariff"})
+    at = app.run()
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert r"\<b\>Car\</b\> tariff \*starts\* \[x\]\(javascript\:alert\(1\)\)" in warning
+    fig = figure_of(at)
+    hover_titles = [row[1] for t in fig["data"] for row in t.get("customdata") or [] if isinstance(row, list)]
+    assert any(t.startswith("&lt;b&gt;Car&lt;/b&gt;") for t in hover_titles)

@@ -1,0 +1,119 @@
+"""The event-study page through AppTest: scoreboard, aligned paths with placebo band, URL state."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import figure_of
+from usjp.ui.nav import PAGES
+
+PAGE = "pages/event_study.py"
+
+
+def open_page(app, **params):
+    at = app.run()
+    at.query_params.update(params)
+    return at.switch_page(PAGE).run()
+
+
+def texts(at) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_default_page_shows_scoreboard_paths_and_method(app):
+    at = open_page(app)
+    assert not at.exception and not at.warning
+    table = at.dataframe[0].value
+    assert {"Date", "Event", "Series", "Change", "z", "Percentile", "Other events"} <= set(table.columns)
+    assert set(table["Series"]) == {"10Y", "2Y", "USD/JPY"}
+    z = table["z"].abs()
+    assert z.dropna().is_monotonic_decreasing and z.iloc[0] > 2  # largest moves on top
+    assert at.get("download_button")
+
+    fig = figure_of(at)
+    names = [t.get("name", "") for t in fig["data"]]
+    assert any(n.startswith("Placebo 5–95%") and "1,000 draws" in n for n in names)
+    assert any(n.startswith("Mean of the") for n in names)
+    band = [t for t in fig["data"] if t.get("fill") == "tonexty"]
+    assert len(band) == 1
+    assert fig["layout"]["title"]["text"].startswith("<b>US 10-year Treasury yield around")
+    footer = " ".join(a["text"] for a in fig["layout"]["annotations"])
+    assert "FRED DGS10" in footer and "Data as of" in footer and "1,000 draws (seed 0)" in footer
+    assert all(a["xref"] in ("paper", "x") for a in fig["layout"]["annotations"])
+    assert "How to read these numbers" in texts(at) and "Placebo band" in texts(at)
+    assert "Ordinary days do that too" in texts(at) or "stands out" in texts(at)
+
+
+def test_deep_link_restores_every_control(app):
+    at = open_page(
+        app,
+        series="ust30y,usdjpy",
+        window="0:1",
+        cat="tariff,treasury-leverage",
+        sort="date",
+        pcat="treasury-leverage",
+        pseries="ust2y",
+    )
+    assert not at.exception and not at.warning
+    assert at.multiselect(key="es_series").value == ["ust30y", "usdjpy"]
+    assert at.selectbox(key="es_window").value == "0:1"
+    assert at.selectbox(key="es_sort").value == "date"
+    assert at.selectbox(key="es_path_category").value == "treasury-leverage"
+    assert at.selectbox(key="es_path_series").value == "ust2y"
+    table = at.dataframe[0].value
+    assert set(table["Series"]) == {"30Y", "USD/JPY"}
+    assert set(table["Category"]) <= {"Tariffs", "Treasuries as leverage"}
+    assert list(table["Date"]) == sorted(table["Date"], reverse=True)
+    fig = figure_of(at)
+    assert "US 2-year Treasury yield around" in fig["layout"]["title"]["text"]
+    assert "Treasuries-as-leverage event" in fig["layout"]["title"]["text"]
+
+
+def test_custom_window_from_the_url(app):
+    at = open_page(app, window="-2:3")
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="es_window").value == "-2:3"
+    assert "t-2 to t+3 (6 sessions)" in " ".join(c.value for c in at.caption)
+
+
+def test_bad_link_is_ignored_with_notices(app):
+    at = open_page(
+        app, series="nope,tic_japan", window="9:1", sort="random", pcat="weather", pseries="jgb10y", bogus="1"
+    )
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    for needle in ("unknown series 'nope'", "monthly", "9:1", "sort order 'random'", "'weather'", "'bogus'"):
+        assert needle in warnings
+    assert at.multiselect(key="es_series").value == ["ust10y", "ust2y", "usdjpy"]
+    assert at.selectbox(key="es_window").value == "0:5"
+
+
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", "0:5" * 300, "%00", ""])
+def test_hostile_values_never_raise(app, value):
+    at = open_page(app, series=value, window=value, cat=value, sort=value, pcat=value, pseries=value)
+    assert not at.exception
+
+
+def test_changing_controls_updates_the_url(app):
+    at = open_page(app)
+    at.selectbox(key="es_sort").set_value("date").run()
+    assert at.query_params["sort"] in ("date", ["date"])
+    at.selectbox(key="es_path_series").set_value("usdjpy").run()
+    assert at.query_params["pseries"] in ("usdjpy", ["usdjpy"])
+    assert "%" in figure_of(at)["layout"]["yaxis"]["ticksuffix"]
+    at.selectbox(key="es_window").set_value("-1:10").run()
+    assert at.query_params["window"] in ("-1:10", ["-1:10"])
+    assert not at.exception
+
+
+def test_category_filter(app):
+    at = open_page(app)
+    at.pills(key="es_categories").set_value(["fx"]).run()
+    table = at.dataframe[0].value
+    assert set(table["Category"]) == {"Currency"}
+    assert at.query_params["cat"] in ("fx", ["fx"])
+
+
+def test_page_is_registered_with_a_sample_deep_link():
+    spec = next(p for p in PAGES if p.script == PAGE)
+    assert spec.url_path and spec.has_chart and "pcat=" in spec.sample_query

@@ -1,0 +1,189 @@
+"""The event-study page's URL state: query parameters <-> a typed `StudyView`.
+
+Pure code, like usjp/viewstate.py: bad values never raise; they are dropped, the default is used,
+and a notice says what was ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from usjp import analysis, catalog
+from usjp.analysis import Window
+from usjp.events import CATEGORIES, CATEGORY_LABELS
+
+MAX_PARAM_CHARS = 500
+MAX_STUDY_OFFSET = 60
+WINDOW_CHOICES: tuple[Window, ...] = (Window(0, 0), Window(0, 1), Window(0, 5), Window(-1, 10), Window(0, 20))
+SORTS = {
+    "z": "Largest |z| first",
+    "change": "Largest |change| first",
+    "percentile": "Highest percentile first",
+    "date": "Newest first",
+    "oldest": "Oldest first",
+}
+DAILY_KEYS: tuple[str, ...] = tuple(s.key for s in catalog.SERIES if s.daily)
+
+
+@dataclass(frozen=True)
+class StudyView:
+    series: tuple[str, ...] = ("ust10y", "ust2y", "usdjpy")  # the scoreboard's series
+    window: Window = analysis.HEADLINE_WINDOW
+    categories: tuple[str, ...] = CATEGORIES  # the scoreboard's filter
+    sort: str = "z"
+    path_category: str = "tariff"  # aligned paths: which events ...
+    path_series: str = "ust10y"  # ... on which series
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _values(raw: str | Sequence[str]) -> list[str]:
+    items = [raw] if isinstance(raw, str) else list(raw)
+    return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
+
+
+def _length(raw: str | Sequence[str]) -> int:
+    return sum(len(str(v)) for v in ([raw] if isinstance(raw, str) else raw))
+
+
+def parse_study_view(params: Mapping[str, str | Sequence[str]], stored: Sequence[str] | None = None) -> StudyView:
+    """A `StudyView` from query parameters. `stored` lists the daily series that have data here."""
+    notices: list[str] = []
+    view = StudyView()
+    usable = [k for k in DAILY_KEYS if stored is None or k in stored]
+    known = {"series", "window", "cat", "sort", "pcat", "pseries", "page"}
+    for key in params:
+        if key not in known:
+            notices.append(f"Ignored unknown URL parameter {_short(key)!r}.")
+
+    def single(key: str) -> str | None:
+        raw = params.get(key)
+        if raw is None:
+            return None
+        values = [raw] if isinstance(raw, str) else list(raw)
+        if len(values) > 1:
+            notices.append(f"URL parameter {key!r} was given {len(values)} times; used the last.")
+        value = str(values[-1]) if values else ""
+        if len(value) > MAX_PARAM_CHARS:
+            notices.append(f"Ignored URL parameter {key!r}: too long.")
+            return None
+        return value
+
+    def series_problem(key: str) -> str | None:
+        if key not in catalog.CATALOG:
+            return f"Ignored unknown series {_short(key)!r}."
+        spec = catalog.get(key)
+        if not spec.daily:
+            return f"{spec.label} is {spec.frequency}: event statistics need daily data (see the timeline's details)."
+        if key not in usable:
+            return f"{spec.label} has no data on this machine yet."
+        return None
+
+    if "series" in params:
+        if _length(params["series"]) > MAX_PARAM_CHARS:
+            notices.append("Ignored URL parameter 'series': too long.")
+        else:
+            keys = list(dict.fromkeys(_values(params["series"])))
+            problems = [p for p in (series_problem(k) for k in keys[:20]) if p]
+            notices.extend(problems[:5])
+            good = tuple(k for k in keys if series_problem(k) is None)
+            if good:
+                view = replace(view, series=good)
+    if stored is not None and not set(view.series) <= set(usable):
+        view = replace(view, series=tuple(k for k in view.series if k in usable) or tuple(usable[:1]))
+
+    window = single("window")
+    if window is not None:
+        try:
+            parsed = analysis.parse_window(window)
+        except ValueError as exc:
+            notices.append(f"Ignored {_short(window)!r}: {str(exc).split(': ', 1)[-1]}.")
+        else:
+            if max(abs(parsed.start), abs(parsed.end)) > MAX_STUDY_OFFSET:
+                notices.append(f"Ignored window {parsed.key}: the page allows offsets up to ±{MAX_STUDY_OFFSET}.")
+            else:
+                view = replace(view, window=parsed)
+
+    if "cat" in params:
+        cats = _values(params["cat"]) if _length(params["cat"]) <= 2000 else []
+        bad = [c for c in cats if c not in CATEGORIES]
+        if bad:
+            notices.append(f"Ignored unknown categories {', '.join(repr(_short(b)) for b in bad[:5])}.")
+        good = tuple(c for c in CATEGORIES if c in cats)
+        if good:
+            view = replace(view, categories=good)
+
+    sort = single("sort")
+    if sort is not None:
+        if sort in SORTS:
+            view = replace(view, sort=sort)
+        else:
+            notices.append(f"Ignored sort order {_short(sort)!r}: use one of {', '.join(SORTS)}.")
+
+    pcat = single("pcat")
+    if pcat is not None:
+        if pcat in CATEGORIES:
+            view = replace(view, path_category=pcat)
+        else:
+            notices.append(f"Ignored unknown category {_short(pcat)!r} for the aligned paths.")
+
+    pseries = single("pseries")
+    if pseries is not None:
+        problem = series_problem(pseries)
+        if problem:
+            notices.append(problem.replace("Ignored", "Aligned paths: ignored"))
+        else:
+            view = replace(view, path_series=pseries)
+    if stored is not None and view.path_series not in usable and usable:
+        view = replace(view, path_series=view.series[0] if view.series else usable[0])
+    return replace(view, notices=tuple(notices))
+
+
+def to_params(view: StudyView) -> dict[str, str]:
+    """Query parameters for a view; defaults are left out so links stay short."""
+    default = StudyView()
+    params: dict[str, str] = {}
+    if view.series != default.series:
+        params["series"] = ",".join(view.series)
+    if view.window != default.window:
+        params["window"] = view.window.key
+    if view.categories != default.categories:
+        params["cat"] = ",".join(view.categories)
+    if view.sort != default.sort:
+        params["sort"] = view.sort
+    if view.path_category != default.path_category:
+        params["pcat"] = view.path_category
+    if view.path_series != default.path_series:
+        params["pseries"] = view.path_series
+    return params
+
+
+def window_label(window: Window) -> str:
+    """'t0 to t+5 (6 sessions)' for the window picker and tables."""
+    return f"{window.label()} ({window.steps} session{'s' if window.steps != 1 else ''})"
+
+
+EVENT_NOUNS = {
+    "tariff": "tariff",
+    "negotiation": "trade-talk",
+    "treasury-leverage": "Treasuries-as-leverage",
+    "monetary-policy": "central-bank",
+    "fx": "currency",
+    "politics": "political",
+    "market-stress": "market-stress",
+    "data-release": "data-release",
+}
+
+
+def category_label(category: str) -> str:
+    return CATEGORY_LABELS.get(category, category)
+
+
+def events_phrase(n: int, category: str) -> str:
+    """'15 tariff events', '1 central-bank event'."""
+    return f"{n} {EVENT_NOUNS.get(category, category)} event{'s' if n != 1 else ''}"
