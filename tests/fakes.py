@@ -52,3 +52,14 @@ def fetch_url(url: str, *args, **kwargs):
     from usjp.sources import net
 
     return net.http_get(url, timeout=2)
+
+
+def slow_returns(delay: float, value, *args, **kwargs):
+    """Answer with `value` after `delay` seconds (to make two refreshes overlap)."""
+    time.sleep(delay)
+    return value
+
+
+def http_error(code: int, *args, **kwargs):
+    """An HTTP error status instead of data (e.g. 429 Too Many Requests from Yahoo)."""
+    raise urllib.error.HTTPError("https://example.invalid/", code, "Too Many Requests", {}, None)

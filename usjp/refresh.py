@@ -49,6 +49,13 @@ class Outcome:
     def ok(self) -> bool:
         return self.status != "failed"
 
+    def fail(self, reason: str) -> None:
+        self.status, self.new, self.revised, self.unchanged, self.reason = "failed", 0, 0, 0, reason
+
+    def take(self, result: checks.Comparison) -> None:
+        self.status = "updated" if result.changed else "unchanged"
+        self.new, self.revised, self.unchanged, self.reason = result.new, result.revised, result.unchanged, ""
+
 
 @dataclass
 class Report:
@@ -134,7 +141,9 @@ def plan(keys: Iterable[str], api_key: str | None, timeout: float) -> list[Job]:
                     (key,),
                     fred.host(api_key),
                     fred.method(api_key),
-                    spec.url if api_key else fred.csv_url(spec.source_id, start),
+                    spec.url
+                    if api_key
+                    else fred.csv_url(spec.source_id, None if start is None else f"{start:%Y-%m-%d}"),
                     _fred_runner(key, spec.source_id, api_key, start, timeout),
                 )
             )
@@ -204,7 +213,7 @@ def refresh(
     for job in jobs:
         if job.host in report.unreachable:
             for key in job.keys:
-                outcomes[key].reason = f"network unreachable ({job.host})"
+                outcomes[key].fail(f"network unreachable ({job.host})")
     live = [job for job in jobs if job.host not in report.unreachable]
     if not live:
         say(total, total, "network unreachable: nothing fetched")
@@ -224,52 +233,65 @@ def refresh(
             except net.FetchError as exc:
                 reason = net.redact(str(exc), secrets)
                 for key in job.keys:
-                    outcomes[key].reason = reason
+                    outcomes[key].fail(reason)
                 say(done, total, f"{', '.join(job.keys)}: failed")
                 continue
             except Exception as exc:  # a bug or a library surprise: report it, keep the other series
                 log.exception("refresh of %s failed", job.keys)
                 reason = net.redact(f"unexpected {type(exc).__name__}: {exc}", secrets)
                 for key in job.keys:
-                    outcomes[key].reason = reason
+                    outcomes[key].fail(reason)
                 say(done, total, f"{', '.join(job.keys)}: failed")
                 continue
             for key in job.keys:
                 if key in found:
                     fetched[key] = (found[key].rename(key), job)
                 else:
-                    outcomes[key].reason = f"{catalog.get(key).source_id} not found in the answer"
+                    outcomes[key].fail(f"{catalog.get(key).source_id} not found in the answer")
             say(done, total, f"{', '.join(job.keys)}: fetched")
     if not fetched:
         return report
 
-    # 3. Check against the stored data and write, under the lock so concurrent refreshes serialise.
+    # 3. Check against the stored data; when nothing changed, the cache is not even opened.
+    if not any(result.changed for result, _ in _check_all(fetched, outcomes, accept_revisions).values()):
+        return report
+
+    # 4. Store, under the lock, checking again: another refresh may have written in the meantime.
     cache = store.cache()
     retrieved_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     try:
         with cache.locked(timeout=lock_wait):
-            entries: dict[str, tuple[pd.Series, dict]] = {}
-            for key, (values, job) in fetched.items():
-                stored, where = stored_values(key)
-                try:
-                    result = checks.check_against_stored(key, stored, values, accept_revisions)
-                except checks.Refused as exc:
-                    outcomes[key].reason = f"refused: {exc}"
-                    continue
-                outcome = outcomes[key]
-                outcome.new, outcome.revised, outcome.unchanged = result.new, result.revised, result.unchanged
-                outcome.status = "updated" if result.changed else "unchanged"
-                if result.changed:
-                    entries[key] = (result.merged, _provenance(key, job, values, where, retrieved_at, command))
+            entries = {
+                key: (result.merged, _provenance(key, fetched[key][1], fetched[key][0], where, retrieved_at, command))
+                for key, (result, where) in _check_all(fetched, outcomes, accept_revisions).items()
+                if result.changed
+            }
             if entries:
                 cache.write(entries)
-            for key in entries:
-                outcomes[key].through = f"{entries[key][0].index[-1]:%Y-%m-%d}"
     except (store.StoreError, OSError) as exc:
         for key in fetched:
-            outcomes[key].status, outcomes[key].new, outcomes[key].revised, outcomes[key].unchanged = "failed", 0, 0, 0
-            outcomes[key].reason = f"not stored: {exc}; the existing data is untouched"
+            outcomes[key].fail(f"not stored: {exc}; the existing data is untouched")
+        return report
+    for key, (values, _) in entries.items():
+        outcomes[key].through = f"{values.index[-1]:%Y-%m-%d}"
     return report
+
+
+def _check_all(
+    fetched: dict[str, tuple[pd.Series, Job]], outcomes: dict[str, Outcome], accept_revisions: bool
+) -> dict[str, tuple[checks.Comparison, list[str]]]:
+    """Compare each fetched series with what is stored now; record the verdicts in `outcomes`."""
+    accepted = {}
+    for key, (values, _) in fetched.items():
+        stored, where = stored_values(key)
+        try:
+            result = checks.check_against_stored(key, stored, values, accept_revisions)
+        except checks.Refused as exc:
+            outcomes[key].fail(f"refused: {exc}")
+            continue
+        outcomes[key].take(result)
+        accepted[key] = (result, where)
+    return accepted
 
 
 def _through(key: str) -> str:
@@ -308,8 +330,11 @@ def api_key_from_env() -> str | None:
     return str(value).strip() or None
 
 
-def _progress_bar(stream=sys.stderr) -> Progress:
+def _progress_bar() -> Progress:
+    """A plain-text progress bar on stderr (redrawn in place on a terminal, one line per step otherwise)."""
+
     def show(done: int, total: int, text: str) -> None:
+        stream = sys.stderr
         width = 24
         filled = round(width * done / total)
         end = "\r" if stream.isatty() and done < total else "\n"

@@ -203,7 +203,7 @@ def test_key_is_an_argument_never_read_from_the_environment(monkeypatch, samples
 
 
 def test_links_are_https():
-    assert fred.csv_url("DGS10", pd.Timestamp("2010-01-01")).startswith("https://fred.stlouisfed.org/")
+    assert fred.csv_url("DGS10", "2010-01-01").startswith("https://fred.stlouisfed.org/")
     with pytest.raises(ValueError, match="http"):
         net.http_get("file:///etc/passwd")
     with pytest.raises(ValueError, match="http"):

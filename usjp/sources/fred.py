@@ -31,22 +31,27 @@ def method(api_key: str | None) -> str:
     return "fredapi (FRED API)" if api_key else "FRED keyless CSV download"
 
 
-def csv_url(series_id: str, start: pd.Timestamp | None = None) -> str:
+def csv_url(series_id: str, start: str | None = None) -> str:
+    """The keyless download URL; `start` is an ISO date."""
     params = {"id": series_id}
     if start is not None:
-        params["cosd"] = f"{start:%Y-%m-%d}"
+        params["cosd"] = start
     return f"{CSV_URL}?{urlencode(params)}"
 
 
 # -- run in the child process ----------------------------------------------------------------------
 
 
-def download_csv(series_id: str, start: pd.Timestamp | None, timeout: float) -> bytes:
+# Arguments are plain strings so the child need not import pandas to unpickle them: its start-up
+# time counts against the deadline.
+
+
+def download_csv(series_id: str, start: str | None, timeout: float) -> bytes:
     """The keyless CSV body (child process)."""
     return net.http_get(csv_url(series_id, start), timeout=timeout)
 
 
-def download_api(series_id: str, api_key: str, start: pd.Timestamp | None) -> pd.Series:
+def download_api(series_id: str, api_key: str, start: str | None) -> pd.Series:
     """fredapi's series (child process). Imported here so the parent never pays for it."""
     from fredapi import Fred
 
@@ -130,11 +135,12 @@ def fetch_fred(
     """The series from FRED (from `start` when given), tidy; raises net.FetchError with a reason."""
     if probe:
         net.probe(host(api_key))
+    since = None if start is None else f"{start:%Y-%m-%d}"
     if api_key:
-        raw = net.run_with_deadline(download_api, series_id, api_key, start, timeout=timeout, secrets=[api_key])
+        raw = net.run_with_deadline(download_api, series_id, api_key, since, timeout=timeout, secrets=[api_key])
         values = tidy(raw, series_id, f"FRED {series_id}")
     else:
-        body = net.run_with_deadline(download_csv, series_id, start, timeout, timeout=timeout)
+        body = net.run_with_deadline(download_csv, series_id, since, timeout, timeout=timeout)
         values = parse_csv(body, series_id)
     if start is not None:  # the keyless download may ignore `cosd`: keep only what was asked for
         values = values[values.index >= start]

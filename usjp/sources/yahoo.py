@@ -16,13 +16,13 @@ HOST = "query2.finance.yahoo.com"  # yfinance's chart API host
 METHOD = "yfinance (Yahoo Finance chart API)"
 
 
-def download(ticker: str, start: pd.Timestamp | None, timeout: float) -> pd.DataFrame:
+def download(ticker: str, start: str | None, timeout: float) -> pd.DataFrame:
     """yfinance's frame for `ticker` (child process). Imported here so the parent never pays for it."""
     import yfinance as yf
 
     # auto_adjust=False: "Close" is split-adjusted only. Dividend adjustment would rewrite the whole
     # history of a share price at every dividend, which the refresh would rightly refuse as revisions.
-    since = {"period": "max"} if start is None else {"start": f"{start:%Y-%m-%d}"}
+    since = {"period": "max"} if start is None else {"start": start}
     return yf.download(
         ticker,
         **since,
@@ -66,5 +66,6 @@ def fetch_yahoo(
     """Daily closes of `ticker` (from `start` when given), tidy; raises net.FetchError with a reason."""
     if probe:
         net.probe(HOST)
-    frame = net.run_with_deadline(download, ticker, start, timeout, timeout=timeout)
+    since = None if start is None else f"{start:%Y-%m-%d}"  # a string: the child need not import pandas
+    frame = net.run_with_deadline(download, ticker, since, timeout, timeout=timeout)
     return parse_frame(frame, ticker)
