@@ -16,6 +16,7 @@ from usjp import catalog, refresh
 from usjp.sources import net
 
 BUTTON_KEY = "refresh_button"
+REQUEST_KEY = "refresh_requested"
 REPORT_KEY = "refresh_report"
 SERIES_KEY = "w_series"  # the timeline's series picker (usjp/ui/timeline.py)
 
@@ -47,15 +48,23 @@ def render_refresh_control() -> None:
     """The button, the progress while it runs, and the outcome of the last check."""
     keys = series_in_view()
     names = ", ".join(catalog.get(k).short for k in keys)
-    if st.button(
+    # A callback, not the button's return value: the click must survive a rerun that happens before
+    # this code runs (boot.ensure_app_navigation's, on the first click after a deep link).
+    st.button(
         "Check for new data",
         key=BUTTON_KEY,
+        on_click=_request,
         help=f"Fetch the newest {names} from FRED, Yahoo Finance or Treasury TIC. Needs the network; "
         "without it the stored data stays as it is.",
         width="stretch",
-    ):
+    )
+    if st.session_state.pop(REQUEST_KEY, False):
         _run(keys)
     _render_last_report()
+
+
+def _request() -> None:
+    st.session_state[REQUEST_KEY] = True
 
 
 def _run(keys: list[str]) -> None:

@@ -1,0 +1,104 @@
+"""The app with every fetch failing: each page still renders from the stored data, says how fresh it
+is, and "Check for new data" says what went wrong at once, with nothing stored changed."""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests import fakes
+from tests.live_support import digest_tree, offline, online  # noqa: F401 (fixtures)
+from usjp.sources import fred, tic, yahoo
+from usjp.ui.nav import PAGES
+from usjp.ui.refresh import BUTTON_KEY
+
+REPO = Path(__file__).resolve().parents[2]
+KEY = "0123456789abcdef0123456789abcdef"
+
+
+def start(page: str) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    if page != PAGES[0].script:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def freshness_shown(at: AppTest) -> bool:
+    """Some element says how fresh the data is: a caption (timeline), the chart's own "Data as of" line
+    (charts carry it for exported PNGs), or the sources table's Through/Retrieved columns."""
+    if any("data through" in c.value and "retrieved" in c.value for c in at.caption):
+        return True
+    for chart in at.get("plotly_chart"):
+        notes = json.loads(chart.proto.spec).get("layout", {}).get("annotations", [])
+        if any("as of" in str(note.get("text", "")) for note in notes):
+            return True
+    return any({"Through", "Retrieved"} <= set(df.value.columns) for df in at.dataframe)
+
+
+def page_text(at: AppTest) -> str:
+    parts = []
+    for kind in ("markdown", "caption", "warning", "error", "info", "success", "code", "text", "exception"):
+        parts += [str(getattr(el, "value", "")) for el in at.get(kind)]
+    parts += [df.value.to_string() for df in at.dataframe]
+    parts += [str(el.proto) for el in at.get("expandable")]
+    return "\n".join(parts)
+
+
+@pytest.mark.usefixtures("offline")
+@pytest.mark.parametrize("page", [p.script for p in PAGES])
+def test_offline_every_page_renders_with_freshness_and_a_notice(page, data_dir):
+    before = digest_tree(data_dir)
+    at = start(page)
+    assert freshness_shown(at), f"{page}: no freshness caption"
+    started = time.monotonic()
+    at.button(key=BUTTON_KEY).click().run()
+    assert time.monotonic() - started < 10
+    assert not at.exception, at.exception
+    notices = [w.value for w in at.sidebar.warning]
+    assert any("network is unreachable" in n and "existing data is untouched" in n for n in notices), notices
+    assert freshness_shown(at), f"{page}: no freshness caption after the check"
+    assert digest_tree(data_dir) == before
+    at.run()  # the notice stays on the next rerun, the page still renders
+    assert not at.exception and any("network is unreachable" in w.value for w in at.sidebar.warning)
+
+
+@pytest.mark.usefixtures("online")
+def test_failing_fetches_for_the_series_in_view(data_dir, monkeypatch):
+    """Network up, every source broken: the series in the view are tried, each failure is listed."""
+    monkeypatch.setenv("USJP_FETCH_TIMEOUT", "0.5")
+    monkeypatch.setattr(fred, "download_csv", functools.partial(fakes.returns, b"<html><body>oops</body></html>"))
+    monkeypatch.setattr(yahoo, "download", fakes.hang)
+    monkeypatch.setattr(tic, "download_tables", fakes.refused)
+    before = digest_tree(data_dir)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["series"] = "ust10y,tic_japan"
+    at.run()
+    at.button(key=BUTTON_KEY).click().run()
+    assert not at.exception, at.exception
+    assert any("0 updated, 0 unchanged, 2 failed" in w.value for w in at.sidebar.warning)
+    details = at.sidebar.dataframe[0].value
+    assert list(details["Series"]) == ["10Y", "Japan holdings"]
+    assert details["Reason"].str.contains("HTML page").iloc[0]
+    assert details["Reason"].str.contains("refused").iloc[1]
+    assert freshness_shown(at)
+    assert digest_tree(data_dir) == before
+
+
+@pytest.mark.usefixtures("online")
+def test_secret_key_never_reaches_the_page(data_dir, monkeypatch):
+    monkeypatch.setattr(fred, "download_api", functools.partial(fakes.leaks_key, KEY))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.secrets["FRED_API_KEY"] = KEY
+    at.run()
+    at.button(key=BUTTON_KEY).click().run()
+    assert not at.exception
+    text = page_text(at)
+    assert "api_key=REDACTED" in text
+    assert KEY not in text
