@@ -43,7 +43,7 @@ def test_every_related_series_and_window_and_the_usdjpy_percentile_says_why(app)
     at = app.run()
     table = at.dataframe[0].value
     # the view's series (10Y, USD/JPY) and the event's own daily ones, three windows each
-    assert set(table["Series"]) == {"US 10-year Treasury yield", "USD/JPY (yen per dollar, noon New York)"}
+    assert set(table["Series"]) == {"US 10-year Treasury yield", "USD/JPY"}
     assert len(table) == 6
     usdjpy = table[table["Series"].str.startswith("USD/JPY")]
     assert all(text.startswith("n/a: needs 1,260") for text in usdjpy["How unusual"])

@@ -9,7 +9,6 @@ import streamlit as st
 
 from usjp import analysis, catalog, events
 from usjp.analysis import Window
-from usjp.study_view import window_label
 from usjp.ui import data
 from usjp.ui.data import LoadedSeries
 from usjp.ui.text import md_escape
@@ -124,13 +123,13 @@ def event_tables(
             why = {**result.reasons, **w.reasons}
             daily_rows.append(
                 {
-                    "Series": item.spec.label,
-                    "Window": window_label(w.window),
-                    "From": f"{w.start_value:,.2f} on {w.start_date:%d %b %Y}" if w.start_date else "–",
-                    "To": f"{w.end_value:,.2f} on {w.end_date:%d %b %Y}" if w.end_date else "not yet",
+                    "Series": item.spec.label.split(" (")[0],
+                    "Window": w.window.label(),
                     "Change": analysis.format_change(w.change, result.unit),
                     "z": w.z if w.z is not None else float("nan"),
                     "How unusual": percentile_text(w.percentile, w.window.steps, why.get("percentile")),
+                    "From": f"{w.start_value:,.2f} on {w.start_date:%d %b %Y}" if w.start_date else "–",
+                    "To": f"{w.end_value:,.2f} on {w.end_date:%d %b %Y}" if w.end_date else "not yet",
                     "Other events in window": len(w.confounders),
                     "Note": "; ".join(why.get(k, "") for k in ("change", "z") if k in why) or "",
                 }

@@ -110,12 +110,12 @@ def _display(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Date": pd.to_datetime(rows["date"]),
-            "Event": rows["title"],
             "Series": rows["series"].map(lambda k: catalog.get(k).short),
             "Change": rows["change"],
             "Unit": rows["unit"],
             "z": rows["z"],
             "Percentile": rows["percentile"],
+            "Event": rows["title"],
             "Other events": rows["confounders"].map(lambda c: len(c.split(", ")) if c else 0),
             "Category": rows["category"].map(category_label),
             "From": pd.to_datetime(rows["start_date"]),
