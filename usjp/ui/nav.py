@@ -28,7 +28,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "pages/event_study.py",
         "Event study",
-        "event_study",
+        "event_study",  # = the file name: a cold server in legacy pages/ mode finds it without "Page not found"
         sample_query="series=ust10y,ust30y,usdjpy&window=0:1&cat=tariff,treasury-leverage&sort=z&pcat=tariff&pseries=ust30y",
     ),
     PageSpec("pages/sources.py", "Data and sources", "sources", has_chart=False),
