@@ -230,9 +230,20 @@ CHARTS_DRAWN = """() => {
 def wait_ready(page, has_chart: bool, timeout_ms: float = 45_000) -> None:
     """The page's charts are drawn (when it has any) and the script is idle."""
     if has_chart:
-        page.wait_for_selector(CHART, state="visible", timeout=timeout_ms)
+        page.wait_for_selector(f"{CHART}, {EXCEPTION}", state="visible", timeout=timeout_ms)
+        raise_on_exception(page)
         page.wait_for_function(CHARTS_DRAWN, timeout=timeout_ms)
     wait_idle(page, timeout_ms)
+    raise_on_exception(page)
+
+
+def raise_on_exception(page) -> None:
+    """Fail at once (not after a timeout) when the page shows a Streamlit exception box."""
+    boxes = page.locator(EXCEPTION)
+    if boxes.count():
+        raise AssertionError(
+            f"Streamlit exception on {page.url}: {boxes.first.inner_text()[:800]} (see the server log)"
+        )
 
 
 # The first chart's figure as plain JSON: what a shared link must reproduce.
