@@ -1,0 +1,70 @@
+"""Hostile inputs through AppTest: the validator refuses non-http(s) links, hostile event text reaches
+Streamlit's markdown escaped, and a FRED key in secrets or the environment is never rendered.
+
+The live-DOM versions of these checks (real server, Chromium) are in tests/e2e/test_security.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from tests.app.test_pages import page_id, query_dict, run_page, walk
+from tests.e2e import hostile
+from usjp.events import parse_events
+from usjp.ui.nav import PAGES
+
+HOME = next(p for p in PAGES if not p.url_path)
+
+
+@pytest.mark.parametrize("url", hostile.JAVASCRIPT_URLS)
+def test_validator_rejects_source_urls_that_are_not_http(url):
+    events, problems = parse_events(yaml.safe_dump([hostile.hostile_event(url=url)]))
+    assert not events
+    assert any("sources.0.url" in p and "http" in p for p in problems), problems
+
+
+def test_validator_accepts_the_hostile_text_itself():
+    """The text fields are free text: they are made safe where they are shown, not refused."""
+    events, problems = parse_events(yaml.safe_dump([hostile.hostile_event()]))
+    assert not problems and events[0].title == hostile.TITLE
+
+
+def test_app_refuses_to_start_on_an_events_file_with_a_javascript_link(data_dir):
+    hostile.append_event(data_dir / "events.yaml", hostile.hostile_event(url="javascript:alert(1)"))
+    at = run_page(HOME)
+    assert not at.exception
+    assert at.error and "events.yaml" in at.error[0].value
+    assert "sources.0.url" in at.code[0].value
+    assert not at.get("plotly_chart")
+
+
+def test_hostile_event_text_reaches_markdown_escaped(data_dir):
+    hostile.append_event(data_dir / "events.yaml", hostile.hostile_event())
+    at = run_page(HOME, {"event": hostile.EVENT_ID})
+    assert not at.exception
+    sources = [
+        str(node.value) for node in walk(at._tree) if node.type in ("markdown", "caption", "warning", "info", "error")
+    ]
+    shown = "\n".join(sources)
+    assert "__pwned" in shown, "the hostile event is not on the page"
+    for raw in hostile.LITERAL_TEXTS:
+        assert raw not in shown, f"unescaped in markdown: {raw!r}"
+    assert "](javascript" not in shown
+    assert "(https://example.com/a%29%5D%28javascript" in shown  # the tricky URL, brackets encoded
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=page_id)
+def test_fred_key_from_secrets_or_environment_is_never_rendered(spec, monkeypatch):
+    monkeypatch.setenv("FRED_API_KEY", hostile.FAKE_ENV_KEY)
+    secrets = {"FRED_API_KEY": hostile.FAKE_SECRETS_KEY}
+    for params in ({}, query_dict(spec.sample_query)):
+        at = run_page(spec, params, secrets=secrets)
+        assert not at.exception
+        rendered = b"".join(
+            node.proto.SerializeToString() for node in walk(at._tree) if getattr(node, "proto", None) is not None
+        )
+        assert len(rendered) > 1000
+        for key in (hostile.FAKE_ENV_KEY, hostile.FAKE_SECRETS_KEY):
+            assert key.encode() not in rendered
+            assert key not in repr(at.query_params)
