@@ -1,12 +1,23 @@
 """Data and sources: every series with its publisher, licence, coverage and checksum."""
 
+from types import SimpleNamespace
+
 import pandas as pd
 import streamlit as st
 
 from usjp import catalog
-from usjp.ui import boot, data
+from usjp.ui import boot, data, state
 
 boot.ensure_app_navigation()
+
+
+def _no_view(params: dict[str, list[str]]) -> SimpleNamespace:
+    """This page reads nothing from the URL: every parameter in a link is ignored, with a notice."""
+    keys = [key if len(key) <= 40 else key[:37] + "..." for key in params if key != "page"]
+    return SimpleNamespace(notices=[f"Ignored unknown URL parameter {key!r}." for key in keys])
+
+
+state.sync_from_url(_no_view, lambda _view: None)
 
 st.title("Data and sources")
 st.markdown(
@@ -15,6 +26,7 @@ st.markdown(
     "CC BY 4.0. Exchange and index data (Nikkei 225, Toyota) are licensed: they are never bundled, only fetched "
     "live from Yahoo Finance or imported locally."
 )
+state.render_notices()
 
 rows = []
 for spec in catalog.SERIES:
@@ -45,3 +57,4 @@ st.caption(
     "Snapshot figures were first published by FRED (St. Louis Fed), the U.S. Treasury and the OECD; each file "
     "was cross-checked against independent copies before import. Checksums are in data/market/manifest.json."
 )
+state.write_url({})
