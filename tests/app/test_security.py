@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from streamlit.testing.v1 import AppTest
 
 from tests.app.test_pages import page_id, query_dict, run_page, walk
 from tests.e2e import hostile
@@ -52,6 +53,30 @@ def test_hostile_event_text_reaches_markdown_escaped(data_dir):
         assert raw not in shown, f"unescaped in markdown: {raw!r}"
     assert "](javascript" not in shown
     assert "(https://example.com/a%29%5D%28javascript" in shown  # the tricky URL, brackets encoded
+
+
+def _details_panel_with_unvalidated_links() -> None:
+    """An AppTest script: the details panel for an event whose links never went through the validator."""
+    from tests.e2e import hostile
+    from usjp.events import Event, Source
+    from usjp.ui.timeline import render_event_details
+
+    event = Event.model_validate(hostile.hostile_event())
+    sources = tuple(
+        Source.model_construct(publisher="Evil", title=f"link {i}", url=url, published=None)
+        for i, url in enumerate(hostile.JAVASCRIPT_URLS)
+    )
+    render_event_details(event.model_copy(update={"sources": sources}), [])
+
+
+def test_details_panel_drops_non_http_links_even_without_the_validator():
+    """Defence in depth: usjp/ui/text.md_link keeps only http(s) targets, whatever reaches it."""
+    at = AppTest.from_function(_details_panel_with_unvalidated_links, default_timeout=60).run()
+    assert not at.exception, at.exception
+    sources = next(m.value for m in at.markdown if "**Sources**" in m.value)
+    for i in range(len(hostile.JAVASCRIPT_URLS)):
+        assert f"link {i}" in sources
+    assert "](" not in sources, sources  # no link at all: every target was refused
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=page_id)

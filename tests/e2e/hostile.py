@@ -11,7 +11,8 @@ from pathlib import Path
 import yaml
 
 EVENT_ID = "hostile-input-test"
-TITLE = "<img src=x onerror=window.__pwned='title'> **bold** [x](javascript:alert(1)) $\\LaTeX$"
+# <b> is one of the tags Plotly renders in labels: it shows whether the chart escapes the title.
+TITLE = "<img src=x onerror=window.__pwned='title'> <b>b</b> [x](javascript:alert(1)) $\\LaTeX$"
 SUMMARY = (
     "<script>window.__pwned='summary'</script> and <img src=x onerror=window.__pwned='summary-img'> "
     "and [click](javascript:window.__pwned='link') and $\\LaTeX$ and **bold** and <b>raw</b> and :red[red]."

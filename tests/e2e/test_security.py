@@ -122,9 +122,12 @@ MARKDOWN_KEYS = ("[Log in again](https://evil.example/a)", "![x](https://evil.ex
 def test_markdown_in_a_link_is_shown_literally_in_the_notice(open_tab, server, spec):
     query = "&".join(f"{quote(key)}=1" for key in MARKDOWN_KEYS)
     tab = open_tab().goto(server.url(spec.url_path, query), spec.has_chart)
+    # No remote image (it would load by itself) and no link disguised under other text. A bare URL that
+    # the markdown renderer autolinks, showing exactly where it goes, is tolerated.
     injected = tab.page.evaluate(
-        '() => [...document.querySelectorAll(\'a[href*="evil.example"], img[src*="evil.example"]\')]'
-        ".map(e => e.outerHTML)"
+        """() => [...document.querySelectorAll('img[src*="evil.example"], a[href*="evil.example"]')]
+                 .filter(e => e.tagName === 'IMG' || e.textContent.trim() !== e.getAttribute('href'))
+                 .map(e => e.outerHTML)"""
     )
     assert not injected, injected
     notices = "\n".join(tab.page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts())
