@@ -21,6 +21,8 @@ data_start, data_end = data.date_bounds()
 state.sync_from_url(
     lambda p: parse_view(p, set(by_id), available, (data_start, data_end)),
     lambda v: ui.apply_view(v, data_start, data_end),
+    widget_keys=ui.W.values(),
+    page="timeline",
 )
 ui.take_chart_click(st.session_state.get(CHART_KEY))
 view = ui.render_controls(available, data_start, data_end)
@@ -67,4 +69,4 @@ if view.event in by_id:
     related = [s for s in (data.load_series(k) for k in dict.fromkeys([*view.series, *by_id[view.event].series])) if s]
     ui.render_event_details(by_id[view.event], related)
 
-state.write_url(to_params(view))
+state.write_url(to_params(view), page="timeline")

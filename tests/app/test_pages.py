@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs
 
 import pytest
@@ -58,7 +59,8 @@ def widget_values(at: AppTest) -> dict[str, object]:
 
 
 def warnings(at: AppTest) -> list[str]:
-    return [str(w.value) for w in at.warning]
+    """Warning texts as the reader sees them (notices are markdown-escaped: drop the backslashes)."""
+    return [re.sub(r"\\(.)", r"\1", str(w.value)) for w in at.warning]
 
 
 def new_warnings(at: AppTest, baseline: AppTest) -> list[str]:

@@ -64,7 +64,7 @@ def test_bad_link_shows_notices_and_defaults(app):
     app.query_params.update({"series": "ust10y,nope", "range": "forever", "event": "<script>", "imp": "9"})
     at = app.run()
     assert not at.exception
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(w.value.replace("\\", "") for w in at.warning)  # markdown escapes removed
     for notice in ("unknown series 'nope'", "unknown date range", "No event with id '<script>'", "importance"):
         assert notice in warnings
     assert at.multiselect(key="w_series").value == ["ust10y"]
@@ -87,3 +87,21 @@ def test_sources_page_lists_every_stored_series(app):
     table = at.dataframe[0].value
     assert {"ust10y", "usdjpy", "tic_japan", "nikkei225"} <= set(table["Key"])
     assert table.set_index("Key").loc["nikkei225", "Rows"] == 0  # licensed: never bundled
+
+
+def test_returning_from_another_page_restores_the_view(app):
+    app.query_params["series"] = "ust30y"
+    at = app.run()
+    at.radio(key="w_mode").set_value("indexed").run()
+    at.switch_page("pages/sources.py").run()
+    at.query_params.clear()  # the browser's URL on the other page carries no timeline state
+    at.switch_page("pages/timeline.py").run()
+    assert not at.exception
+    assert at.multiselect(key="w_series").value == ["ust30y"]
+    assert at.radio(key="w_mode").value == "indexed"
+
+
+def test_notices_show_url_text_literally(app):
+    app.query_params["series"] = "**bold**"
+    at = app.run()
+    assert "\\*\\*bold\\*\\*" in at.warning[0].value  # escaped: markdown in a link is not rendered
