@@ -22,13 +22,11 @@ def tidy(values: pd.Series, name: str, what: str) -> pd.Series:
         index = index.tz_localize(None)
     if not (index == index.normalize()).all():
         raise BadPayload(f"{what}: timestamps carry a time of day; only daily or coarser data is stored")
-    numbers = pd.to_numeric(pd.Series(np.asarray(values), index=index), errors="coerce")
-    garbage = numbers.isna() & pd.Series(np.asarray(values), index=index).notna()
+    raw = pd.Series(np.asarray(values), index=index)
+    numbers = pd.to_numeric(raw, errors="coerce")
+    garbage = numbers.isna() & raw.notna()
     if garbage.any():
-        first = garbage[garbage].index[0]
-        raise BadPayload(
-            f"{what}: value {values.iloc[int(np.argmax(garbage.to_numpy()))]!r} on {first:%Y-%m-%d} is not a number"
-        )
+        raise BadPayload(f"{what}: value {raw[garbage].iloc[0]!r} on {garbage.idxmax():%Y-%m-%d} is not a number")
     numbers = numbers.dropna().astype("float64")
     if numbers.empty:
         raise BadPayload(f"{what}: every observation is missing")
