@@ -83,6 +83,9 @@ def _run(keys: list[str]) -> None:
         "offline": report.offline,
         "ok": report.ok,
         "summary": report.summary(),
+        "why_offline": "; ".join(
+            sorted({r.removeprefix("network unreachable: ") for r in report.unreachable.values()})
+        ),
         "rows": [
             {
                 "Series": catalog.get(o.key).short,
@@ -102,7 +105,9 @@ def _render_last_report() -> None:
     if not last:
         return
     if last["offline"]:
-        st.warning(f"Offline: {last['summary']} The charts show the stored data.", icon=":material/cloud_off:")
+        st.warning(f"{refresh.OFFLINE_MESSAGE} The charts show the stored data.", icon=":material/cloud_off:")
+        why = last["why_offline"]
+        st.caption(why[:1].upper() + why[1:])
         return
     if last["ok"]:
         st.success(last["summary"], icon=":material/check_circle:")
