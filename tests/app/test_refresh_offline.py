@@ -102,3 +102,24 @@ def test_secret_key_never_reaches_the_page(data_dir, monkeypatch):
     text = page_text(at)
     assert "api_key=REDACTED" in text
     assert KEY not in text
+
+
+@pytest.mark.usefixtures("online")
+def test_new_data_shows_on_the_same_run(data_dir, monkeypatch):
+    """A successful check stores into the cache and the chart caption moves on at once (the loaders are
+    keyed by the stored file's checksum, so nothing stale is served)."""
+    from usjp import store
+
+    snap = store.snapshot().read("ust10y").values
+    body = "observation_date,DGS10\n" + "".join(f"{d:%Y-%m-%d},{v!r}\n" for d, v in snap.items())
+    body += "2026-10-09,4.12\n"
+    monkeypatch.setattr(fred, "download_csv", functools.partial(fakes.returns, body.encode()))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["series"] = "ust10y"
+    at.run()
+    assert any("data through 08 Oct 2026" in c.value and "bundled snapshot" in c.value for c in at.caption)
+    at.button(key=BUTTON_KEY).click().run()
+    assert not at.exception, at.exception
+    assert any("1 updated, 0 unchanged, 0 failed" in s.value for s in at.sidebar.success)
+    assert any("data through 09 Oct 2026" in c.value and "local cache" in c.value for c in at.caption)
+    assert (data_dir / "cache" / "ust10y.csv").exists()
