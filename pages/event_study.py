@@ -26,6 +26,8 @@ st.subheader("Scoreboard")
 board_view = ui.render_scoreboard_controls(available)
 board = event_stats.load_scoreboard((board_view.window,))
 ui.render_scoreboard(ui.scoreboard_rows(board, board_view), board_view)
+for shown in filter(None, (data.load_series(key) for key in board_view.series)):
+    st.caption(shown.caption())
 
 st.subheader("Aligned paths")
 category, series = ui.render_path_controls(available, all_events)
@@ -42,6 +44,7 @@ else:
             "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"usjp-paths-{category}-{series}"},
         },
     )
+    st.caption(item.caption())
     st.markdown(ui.verdict(paths, category))
     if skipped := ui.skipped_caption(paths, all_events):
         st.caption(skipped)

@@ -117,3 +117,12 @@ def test_category_filter(app):
 def test_page_is_registered_with_a_sample_deep_link():
     spec = next(p for p in PAGES if p.script == PAGE)
     assert spec.url_path and spec.has_chart and "pcat=" in spec.sample_query
+
+
+def test_every_chart_and_table_says_where_its_data_came_from(app):
+    at = app.run()
+    at.switch_page("pages/event_study.py").run()
+    captions = " ".join(c.value for c in at.caption)
+    for source in ("FRED DGS10", "FRED DGS2", "FRED DEXJPUS"):
+        assert source in captions
+    assert "data through" in captions and "retrieved" in captions
