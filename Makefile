@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format venv dev clean wheelhouse
+.PHONY: run test lint format venv dev clean wheelhouse bench load
 
 # With a wheelhouse/ folder (made by `make wheelhouse` while online) installs need no network.
 PIP_SOURCE := $(if $(wildcard wheelhouse/*.whl),--no-index --find-links wheelhouse,)
@@ -37,6 +37,12 @@ format: $(BIN)/.dev
 
 test: $(BIN)/.dev lint  ## ruff, then every test: unit, AppTest and the real browser
 	$(BIN)/python -m pytest
+
+bench: $(BIN)/.dev  ## our app vs a bare Streamlit floor app: prints a table, writes bench-results.json
+	$(BIN)/python -m bench.run
+
+load: $(BIN)/.dev  ## N concurrent headless Chromium sessions against one server (N=10, 60 s by default)
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,268 @@
+"""`make bench`: our app against the floor app (bench/floor_app.py), alternating, in one run.
+
+Browser numbers come from headless Debian Chromium driving real `streamlit run` servers on 127.0.0.1:
+  - cold time to first chart: process start -> the first chart drawn in a new browser context;
+  - warm page load: a new context on a server that has served the page before -> chart drawn;
+  - interaction: click "Indexed" (or "Levels") on the Scale radio -> the drawn figure's y-axis title
+    has changed (both apps have that control);
+  - server RSS (process + children) with 1 and then 10 concurrent sessions, each with its chart drawn.
+Server-side numbers (script time, figure payload, statistics) come from bench/server_timing.py.
+Prints a table and writes bench-results.json at the repo root. Medians; these machines are noisy,
+so only ratios measured in the same run are compared with targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.e2e import harness
+
+REPO = harness.REPO
+FLOOR = REPO / "bench" / "floor_app.py"
+RESULTS = REPO / "bench-results.json"
+TARGETS = {
+    "ttfc_ratio": ("<=", 1.15),
+    "warm_load_ratio": ("<=", 1.2),
+    "interaction_ratio": ("<=", 1.2),
+    "script_ms": ("<=", 80.0),  # every page's median
+    "payload_bytes": ("<=", 400_000),  # every page's default view
+    "rss_growth_mib": ("<=", 50.0),  # rss_mib_10 - rss_mib_1
+}
+Y_TITLE = "() => { const g = document.querySelector('.js-plotly-plot'); return g && g.layout.yaxis.title.text; }"
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 3)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class Bench:
+    def __init__(self, browser, rounds: int) -> None:
+        self.browser = browser
+        self.rounds = rounds
+        self.logs = harness.ARTIFACTS / "logs" / "bench"
+
+    def server(self, which: str) -> harness.StreamlitServer:
+        script = REPO / "app.py" if which == "app" else FLOOR
+        return harness.StreamlitServer(script=script, log_path=self.logs / f"{which}-{time.time_ns()}.log")
+
+    def load_chart(self, url: str) -> tuple[float, object]:
+        """Seconds from navigation to the first chart drawn, in a new context; returns the open context."""
+        context = self.browser.new_context(**harness.DESKTOP)
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector(harness.CHART, state="visible", timeout=60_000)
+        page.wait_for_function(harness.CHARTS_DRAWN, timeout=60_000, polling="raf")
+        return time.perf_counter() - start, context
+
+    def cold(self, which: str) -> float:
+        """Process start -> chart drawn (the health poll and navigation are part of it)."""
+        server = self.server(which)
+        server.start()
+        try:
+            server.wait_healthy(interval=0.02)
+            _, context = self.load_chart(server.url())
+            elapsed = time.perf_counter() - server.started_at
+            context.close()
+            return elapsed
+        finally:
+            server.stop()
+
+    def interaction(self, server: harness.StreamlitServer, n: int) -> list[float]:
+        context = self.browser.new_context(**harness.DESKTOP)
+        page = context.new_page()
+        page.goto(server.url())
+        harness.wait_ready(page, True)
+        times = []
+        radio = page.locator(".st-key-w_mode")
+        for i in range(n):
+            before = page.evaluate(Y_TITLE)
+            label = "Indexed" if i % 2 == 0 else "Levels"
+            start = time.perf_counter()
+            radio.get_by_text(label, exact=False).click()
+            page.wait_for_function(f"() => ({Y_TITLE})() !== {json.dumps(before)}", polling="raf", timeout=30_000)
+            times.append(time.perf_counter() - start)
+            harness.wait_idle(page)
+        context.close()
+        return times
+
+    def rss(self, server: harness.StreamlitServer) -> tuple[float, float]:
+        """MiB with one session, then with ten concurrent ones (each has drawn its chart)."""
+        contexts = [self.load_chart(server.url())[1]]
+        time.sleep(1.5)
+        one = server.rss_bytes() / 2**20
+        for _ in range(9):
+            contexts.append(self.load_chart(server.url())[1])
+        time.sleep(1.5)
+        ten = server.rss_bytes() / 2**20
+        for context in contexts:
+            context.close()
+        return round(one, 1), round(ten, 1)
+
+
+def run_browser(rounds: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    out: dict = {}
+    with sync_playwright() as p:
+        browser = harness.launch_browser(p)
+        bench = Bench(browser, rounds)
+        # Warm the OS file cache and bytecode once for both, untimed.
+        bench.cold("app")
+        bench.cold("floor")
+
+        cold = {"app": [], "floor": []}
+        for i in range(rounds):
+            for which in ("app", "floor") if i % 2 == 0 else ("floor", "app"):
+                cold[which].append(bench.cold(which))
+                log(f"  cold {which}: {cold[which][-1]:.2f} s")
+
+        servers = {which: bench.server(which).start() for which in ("app", "floor")}
+        try:
+            for server in servers.values():
+                server.wait_healthy()
+            rss = {which: bench.rss(server) for which, server in servers.items()}
+            log(f"  rss: {rss}")
+            warm = {"app": [], "floor": []}
+            for i in range(rounds * 2 + 1):
+                for which in ("app", "floor") if i % 2 == 0 else ("floor", "app"):
+                    elapsed, context = bench.load_chart(servers[which].url())
+                    context.close()
+                    warm[which].append(elapsed)
+            log(f"  warm: app {median(warm['app'])} s, floor {median(warm['floor'])} s")
+            interaction = {"app": [], "floor": []}
+            for i in range(2):
+                for which in ("app", "floor") if i % 2 == 0 else ("floor", "app"):
+                    interaction[which] += bench.interaction(servers[which], rounds * 2)
+            log(f"  interaction: app {median(interaction['app'])} s, floor {median(interaction['floor'])} s")
+            warm_by_page = {}
+            from usjp.ui.nav import PAGES
+
+            for spec in PAGES:
+                context = browser.new_context(**harness.DESKTOP)
+                page = context.new_page()
+                samples = []
+                for _ in range(3):
+                    start = time.perf_counter()
+                    page.goto(servers["app"].url(spec.url_path))
+                    harness.wait_ready(page, spec.has_chart)
+                    samples.append(time.perf_counter() - start)
+                context.close()
+                warm_by_page[Path(spec.script).stem] = median(samples)
+        finally:
+            for server in servers.values():
+                server.stop()
+        browser.close()
+
+    out["ttfc_cold_s"] = median(cold["app"])
+    out["ttfc_cold_floor_s"] = median(cold["floor"])
+    out["ttfc_ratio"] = round(out["ttfc_cold_s"] / out["ttfc_cold_floor_s"], 3)
+    out["warm_load_s"] = median(warm["app"])
+    out["warm_load_floor_s"] = median(warm["floor"])
+    out["warm_load_ratio"] = round(out["warm_load_s"] / out["warm_load_floor_s"], 3)
+    out["interaction_s"] = median(interaction["app"])
+    out["interaction_floor_s"] = median(interaction["floor"])
+    out["interaction_ratio"] = round(out["interaction_s"] / out["interaction_floor_s"], 3)
+    out["rss_mib_1"], out["rss_mib_10"] = rss["app"]
+    out["rss_mib_1_floor"], out["rss_mib_10_floor"] = rss["floor"]
+    out["warm_ready_s_by_page"] = warm_by_page
+    out["samples"] = {"ttfc_cold_s": cold, "warm_load_s": warm, "interaction_s": interaction}
+    return out
+
+
+def run_server_side() -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.server_timing"], cwd=REPO, capture_output=True, text=True, timeout=900
+    )
+    if proc.returncode:
+        raise RuntimeError(proc.stderr[-3000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def verdicts(r: dict) -> dict[str, bool]:
+    ok = {name: r[name] <= TARGETS[name][1] for name in ("ttfc_ratio", "warm_load_ratio", "interaction_ratio")}
+    ok["script_ms"] = all(v <= TARGETS["script_ms"][1] for v in r["script_ms"].values())
+    ok["payload_bytes"] = all(v <= TARGETS["payload_bytes"][1] for v in r["payload_bytes"].values())
+    ok["rss_growth_mib"] = r["rss_mib_10"] - r["rss_mib_1"] <= TARGETS["rss_growth_mib"][1]
+    return ok
+
+
+def table(r: dict) -> str:
+    def mark(good: bool) -> str:
+        return "ok" if good else "MISSED"
+
+    rows = [("measure", "our app", "floor", "ratio / value", "target", "")]
+    for name, ours, floor, ratio in (
+        ("cold time to first chart (s)", "ttfc_cold_s", "ttfc_cold_floor_s", "ttfc_ratio"),
+        ("warm page load (s)", "warm_load_s", "warm_load_floor_s", "warm_load_ratio"),
+        ("interaction -> chart updated (s)", "interaction_s", "interaction_floor_s", "interaction_ratio"),
+    ):
+        rows.append((name, f"{r[ours]:.2f}", f"{r[floor]:.2f}", f"{r[ratio]:.2f}", f"<= {TARGETS[ratio][1]:.2f}",
+                     mark(r[ratio] <= TARGETS[ratio][1])))  # fmt: skip
+    for page, ms in r["script_ms"].items():
+        rows.append((f"script time, {page} (ms, median)", f"{ms:.1f}", f"{r['script_ms_floor']:.1f}",
+                     f"p90 {r['script_ms_p90'][page]:.1f}", "<= 80", mark(ms <= 80)))  # fmt: skip
+    for page, size in r["payload_bytes"].items():
+        rows.append((f"figure payload, {page} (KB)", f"{size / 1000:.1f}", f"{r['payload_bytes_floor'] / 1000:.1f}",
+                     "", "<= 400", mark(size <= 400_000)))  # fmt: skip
+    growth = r["rss_mib_10"] - r["rss_mib_1"]
+    floor_growth = r["rss_mib_10_floor"] - r["rss_mib_1_floor"]
+    rows.append(("server RSS, 1 session (MiB)", f"{r['rss_mib_1']:.0f}", f"{r['rss_mib_1_floor']:.0f}", "", "", ""))
+    rows.append(("server RSS, 10 sessions (MiB)", f"{r['rss_mib_10']:.0f}", f"{r['rss_mib_10_floor']:.0f}", "", "", ""))
+    rows.append(("RSS growth 1 -> 10 (MiB)", f"{growth:.0f}", f"{floor_growth:.0f}", f"{growth:.0f}", "<= 50",
+                 mark(growth <= 50)))  # fmt: skip
+    for page, seconds in r["warm_ready_s_by_page"].items():
+        rows.append((f"warm load to idle, {page} (s)", f"{seconds:.2f}", "", "", "", ""))
+    stats = r.get("statistics")
+    if stats:
+        rows.append(("scoreboard, cold / warm (s)", f"{stats['cold_s']:.3f} / {stats['warm_s']:.3f}", "",
+                     f"{stats['rows']} rows", "", ""))  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="cold starts per app (warm loads: 2x+1)")
+    args = parser.parse_args()
+    if not harness.chromium_available():
+        print(f"{harness.CHROMIUM} not found: apt-get install -y chromium", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    log("server side (AppTest): script time, payload, statistics ...")
+    results = run_server_side()
+    log("browser: cold starts, RSS, warm loads, interactions (alternating app and floor) ...")
+    results.update(run_browser(args.rounds))
+    results["targets"] = {k: f"{op} {v}" for k, (op, v) in TARGETS.items()}
+    results["met"] = verdicts(results)
+    results["environment"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "chromium": subprocess.run([harness.CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip(),
+        "streamlit": __import__("streamlit").__version__,
+        "plotly": __import__("plotly").__version__,
+        "rounds": args.rounds,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"\nwritten: {RESULTS.relative_to(REPO)} ({results['environment']['seconds']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Server-side numbers without a browser: script time and figure payload per page (AppTest), statistics.
+
+Script time is measured with AppTest, not inside a real server: `AppTest.run()` executes app.py and
+the page exactly as a rerun in a server session does (same script runner, same st.cache_data caches),
+in this process, so it can be timed directly. After warm-up runs fill the caches, each timed run is a
+plain rerun with unchanged widgets: what a server does per interaction before any network or browser
+work. It includes AppTest's own small overhead (building its element tree), so it slightly overstates
+the server's cost; the floor app is measured the same way for scale.
+
+Run alone: `python -m bench.server_timing` prints the JSON that bench/run.py merges into its results.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "app.py")
+FLOOR = str(REPO / "bench" / "floor_app.py")
+WARMUP, REPEATS = 3, 15
+
+
+def page_key(script: str) -> str:
+    return Path(script).stem
+
+
+def _open(spec, floor: bool = False):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(FLOOR if floor else APP, default_timeout=120)
+    if spec is not None and spec.url_path:
+        at.run()
+        at.switch_page(spec.script)
+    return at
+
+
+def _timed_reruns(at) -> list[float]:
+    for _ in range(WARMUP):
+        at.run()
+        if at.exception:
+            raise RuntimeError(f"the page raised: {at.exception}")
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def _payload(at) -> int:
+    """Bytes of the Plotly figure JSON the page sends (all its charts)."""
+    return sum(len(chart.proto.spec.encode()) for chart in at.get("plotly_chart"))
+
+
+def measure_pages() -> dict:
+    from usjp.ui.nav import PAGES
+
+    script_ms, script_ms_p90, payload = {}, {}, {}
+    for spec in PAGES:
+        at = _open(spec)
+        times = _timed_reruns(at)
+        key = page_key(spec.script)
+        script_ms[key] = round(statistics.median(times), 1)
+        script_ms_p90[key] = round(statistics.quantiles(times, n=10)[-1], 1)
+        payload[key] = _payload(at)
+    floor = _open(None, floor=True)
+    floor_times = _timed_reruns(floor)
+    return {
+        "script_ms": script_ms,
+        "script_ms_p90": script_ms_p90,
+        "script_ms_floor": round(statistics.median(floor_times), 1),
+        "payload_bytes": payload,
+        "payload_bytes_floor": _payload(floor),
+    }
+
+
+STATS_PROBE = """
+import json, time
+t0 = time.perf_counter()
+from usjp import analysis, catalog, events, store
+evs = events.load_events()
+series = [(s, store.load(s.key).values) for s in catalog.SERIES if s.daily and store.load(s.key) is not None]
+t1 = time.perf_counter()
+board = analysis.compute_scoreboard(evs, series)
+t2 = time.perf_counter()
+warm = []
+for _ in range(5):
+    a = time.perf_counter(); analysis.compute_scoreboard(evs, series); warm.append(time.perf_counter() - a)
+warm.sort()
+print(json.dumps({"load_s": t1 - t0, "cold_s": t2 - t1, "warm_s": warm[2], "rows": len(board),
+                  "events": len(evs), "series": len(series)}))
+"""
+
+
+def measure_statistics() -> dict | None:
+    """compute_scoreboard: first call in a fresh process (cold) and the median of 5 more (warm)."""
+    try:
+        from usjp import analysis
+    except ImportError:
+        return None
+    if not hasattr(analysis, "compute_scoreboard"):
+        return None
+    out = subprocess.run(
+        [sys.executable, "-c", STATS_PROBE], cwd=REPO, capture_output=True, text=True, timeout=600, check=True
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()}
+
+
+def main() -> None:
+    result = measure_pages()
+    result["statistics"] = measure_statistics()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
