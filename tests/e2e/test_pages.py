@@ -78,7 +78,6 @@ def every_transition(n: int) -> list[int]:
 # usjp/ui/timeline.py render_controls. Streamlit drops the state of widgets a run does not draw, and
 # state.sync_from_url does not re-seed them because the URL ("") is unchanged. Strict: remove this
 # mark when the fix lands.
-@pytest.mark.xfail(strict=True, reason="KeyError 'w_event' when returning to the timeline from another page")
 def test_walk_between_every_pair_of_pages(open_tab, server):
     """Sidebar navigation in one session, from every page to every other: widget state left behind by
     one page must not break the next."""

@@ -117,7 +117,6 @@ MARKDOWN_KEYS = ("[Log in again](https://evil.example/a)", "![x](https://evil.ex
 # Known bug (reported): usjp/ui/state.render_notices passes notices to st.warning as markdown without
 # escaping the parts quoted from the URL, so a crafted link puts a clickable link or a remote image in
 # the app's own warning box. Strict: remove this mark when the fix lands.
-@pytest.mark.xfail(strict=True, reason="URL text quoted in notices is rendered as markdown")
 @pytest.mark.parametrize("spec", PAGES, ids=lambda p: p.url_path or "home")
 def test_markdown_in_a_link_is_shown_literally_in_the_notice(open_tab, server, spec):
     query = "&".join(f"{quote(key)}=1" for key in MARKDOWN_KEYS)
