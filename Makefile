@@ -39,10 +39,10 @@ test: $(BIN)/.dev lint  ## ruff, then every test: unit, AppTest and the real bro
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/.dev  ## our app vs a bare Streamlit floor app: prints a table, writes bench-results.json
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-load: $(BIN)/.dev  ## N concurrent headless Chromium sessions against one server (N=10, 60 s by default)
-	$(BIN)/python -m bench.load
+load: $(BIN)/.dev  ## N concurrent headless Chromium sessions against one server (LOAD_ARGS="--sessions 10 --duration 60")
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache

@@ -3,7 +3,9 @@
 Each session walks through every page in usjp.ui.nav.PAGES (plain address, then its sample deep link)
 and on each page changes controls it finds there: radios, selectboxes, pills and segmented controls
 (never buttons: "Check for new data" would go to the network). An interaction counts from the click
-to the end of the rerun it caused (the app reports its script state in the DOM) with the charts drawn.
+to the last websocket message of the rerun it caused (messages stopped for QUIET_S, script idle,
+charts drawn). The DOM's script-state flag is not enough to count reruns: a fast rerun can start and
+finish between two renders, and the flag never shows "running".
 Errors: browser console errors, uncaught page errors, Streamlit exception boxes, timeouts. The run
 fails unless there are none and the server still answers its health check. Loopback only.
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -25,17 +28,7 @@ from urllib.parse import urlsplit
 from tests.e2e import harness
 from usjp.ui.nav import PAGES
 
-# Counts finished reruns: the app's root flips data-test-script-state running -> notRunning.
-COUNT_RUNS = """
-window.__runs = 0;
-new MutationObserver((records) => {
-  for (const r of records) {
-    const now = r.target.getAttribute('data-test-script-state');
-    if (r.oldValue !== 'notRunning' && now === 'notRunning') window.__runs++;
-  }
-}).observe(document, {attributes: true, subtree: true, attributeOldValue: true,
-                                      attributeFilter: ['data-test-script-state']});
-"""
+QUIET_S = 0.25  # no websocket message for this long (and the script idle): the rerun is over
 # Controls a session may change: (kind, selector of one clickable target that changes the value).
 RADIO_OPTION = 'label[data-testid="stRadioOption"]'
 GROUP_OPTION = "button[data-variant]"
@@ -63,6 +56,7 @@ class Stats:
     interactions: list[float] = field(default_factory=list)
     loads: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    missed: int = 0  # clicks the widget did not take (see change_control)
 
 
 # After a change a page may legitimately show no chart (e.g. a category with no events): every chart
@@ -74,30 +68,64 @@ class Step(Exception):
     """What a session was waiting for when it failed."""
 
 
-async def wait_rerun(page, before: int, what: str, timeout_ms: float = 30_000) -> None:
-    try:
-        await page.wait_for_function(f"() => window.__runs > {before}", timeout=timeout_ms)
-    except Exception as exc:
-        raise Step(f"no rerun after {what}") from exc
-    await page.wait_for_selector(harness.IDLE, timeout=timeout_ms)
-    try:
-        await page.wait_for_function(DRAWN_IF_ANY, timeout=timeout_ms)
-    except Exception as exc:
-        raise Step(f"charts not drawn after {what}") from exc
+@dataclass
+class Tab:
+    """A session's page and the arrival times of its websocket messages."""
+
+    page: object
+    frames: list[float] = field(default_factory=list)
+
+    async def wait_rerun(self, seen: int, clicked: float, what: str, timeout_s: float = 30.0) -> float:
+        """Seconds from the click to the rerun's last message; the rerun must also leave the page idle."""
+        deadline = time.perf_counter() + timeout_s
+        while len(self.frames) <= seen:
+            if time.perf_counter() > deadline:
+                raise Step(f"no response from the server after {what}")
+            await asyncio.sleep(0.02)
+        while time.perf_counter() - self.frames[-1] < QUIET_S or not await self.page.locator(harness.IDLE).count():
+            if time.perf_counter() > deadline:
+                raise Step(f"the rerun after {what} did not finish")
+            await asyncio.sleep(0.02)
+        try:
+            await self.page.wait_for_function(DRAWN_IF_ANY, timeout=timeout_s * 1000)
+        except Exception as exc:
+            raise Step(f"charts not drawn after {what}") from exc
+        return self.frames[-1] - clicked
 
 
-async def change_control(page, rng: random.Random) -> bool:
-    """Change one control at random; False when the page has none (or the one picked had no other value)."""
+# A radio option's or button's chosen state, whichever attribute the widget uses.
+STATE = "e => e.getAttribute('aria-checked') || e.getAttribute('aria-pressed') || String(!!e.querySelector(':checked'))"
+
+
+async def took(check, timeout_s: float = 3.0) -> bool:
+    """Poll until `check()` is true: did the click change the widget in the browser?"""
+    deadline = time.perf_counter() + timeout_s
+    while time.perf_counter() < deadline:
+        if await check():
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def change_control(tab: Tab, rng: random.Random, stats: Stats) -> float | None:
+    """Change one control at random and wait for the rerun it causes; False when nothing was changed.
+
+    A click the widget did not take (a list still opening, an element re-rendering under the pointer)
+    is counted as missed, not as an error; a widget that changed without a rerun is an error.
+    Returns the latency, or None when nothing was changed.
+    """
+    page = tab.page
     targets = await page.evaluate(PICK_TARGETS)
     if not targets:
-        return False
+        return None
     kind, key, index = rng.choice(targets)
     box = page.locator(f".st-key-{key}")
-    before = await page.evaluate("window.__runs")
-    if kind == "radio":
-        await box.locator(RADIO_OPTION).nth(index).click()
-    elif kind == "group":
-        await box.locator(GROUP_OPTION).nth(index).click()
+    if kind in ("radio", "group"):
+        option = box.locator(RADIO_OPTION if kind == "radio" else GROUP_OPTION).nth(index)
+        was = await option.evaluate(STATE)
+        seen, clicked = len(tab.frames), time.perf_counter()
+        await option.click()
+        changed = await took(lambda: _differs(option, was))
     else:
         combo = box.locator("[role='combobox']")
         await combo.evaluate("e => e.scrollIntoView({block: 'center'})")
@@ -110,17 +138,32 @@ async def change_control(page, rng: random.Random) -> bool:
         choices = [i for i, (text, selected) in enumerate(options) if text and text != current and not selected]
         if not choices:
             await page.keyboard.press("Escape")
-            return False
-        await page.get_by_role("option").nth(rng.choice(choices)).click()
-    await wait_rerun(page, before, f"{kind} {key}[{index}]")
-    return True
+            return None
+        pick = rng.choice(choices)
+        seen, clicked = len(tab.frames), time.perf_counter()
+        await page.get_by_role("option").nth(pick).click()
+        changed = await took(lambda: _value_is(combo, options[pick][0]))
+    if not changed and len(tab.frames) == seen:
+        stats.missed += 1
+        await page.keyboard.press("Escape")
+        return None
+    return await tab.wait_rerun(seen, clicked, f"{kind} {key}[{index}]")
+
+
+async def _differs(option, was: str) -> bool:
+    return await option.evaluate(STATE) != was
+
+
+async def _value_is(combo, text: str) -> bool:
+    return (await combo.input_value()).strip() == text
 
 
 async def session(browser, base: str, number: int, deadline: float, stats: Stats, per_page: int) -> None:
     rng = random.Random(number)
     context = await browser.new_context(**harness.DESKTOP)
-    await context.add_init_script(COUNT_RUNS)
     page = await context.new_page()
+    tab = Tab(page)
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda _: tab.frames.append(time.perf_counter())))
     watch = harness.ConsoleWatch().attach(page)
     step = number  # sessions start on different pages
     try:
@@ -138,9 +181,9 @@ async def session(browser, base: str, number: int, deadline: float, stats: Stats
             for _ in range(per_page):
                 if time.perf_counter() >= deadline:
                     break
-                start = time.perf_counter()
-                if await change_control(page, rng):
-                    stats.interactions.append(time.perf_counter() - start)
+                latency = await change_control(tab, rng, stats)
+                if latency is not None:
+                    stats.interactions.append(latency)
                 if await page.locator(harness.EXCEPTION).count():
                     text = await page.locator(harness.EXCEPTION).first.inner_text()
                     stats.errors.append(f"session {number}: exception on {page.url}: {text[:300]}")
@@ -181,10 +224,12 @@ async def run(base: str, sessions: int, duration: float, per_page: int, server) 
                 await asyncio.sleep(2)
 
         started = time.perf_counter()
+        cpu_before = server.cpu_seconds() if server is not None else None
         await asyncio.gather(
             sample_rss(), *(session(browser, base, n, deadline, stats, per_page) for n in range(sessions))
         )
         elapsed = time.perf_counter() - started
+        server_cpu = server.cpu_seconds() - cpu_before if server is not None else None
         await browser.close()
     return {
         "sessions": sessions,
@@ -192,12 +237,15 @@ async def run(base: str, sessions: int, duration: float, per_page: int, server) 
         "page_loads": len(stats.loads),
         "interactions": len(stats.interactions),
         "errors": len(stats.errors),
+        "missed_clicks": stats.missed,
         "error_messages": stats.errors[:50],
         "interaction_p50_s": round(percentile(stats.interactions, 50), 3),
         "interaction_p95_s": round(percentile(stats.interactions, 95), 3),
         "page_load_p50_s": round(percentile(stats.loads, 50), 3),
         "page_load_p95_s": round(percentile(stats.loads, 95), 3),
         "server_rss_peak_mib": round(max(rss), 1) if rss else None,
+        # Share of one core the server used: what is left of the machine went to the browsers.
+        "server_cpu_cores": round(server_cpu / elapsed, 2) if server_cpu is not None else None,
     }
 
 
@@ -239,11 +287,13 @@ def main() -> int:
         ("page loads", result["page_loads"]),
         ("interactions", result["interactions"]),
         ("errors", result["errors"]),
+        ("missed clicks (not errors)", result["missed_clicks"]),
         ("interaction latency p50 (s)", result["interaction_p50_s"]),
         ("interaction latency p95 (s)", result["interaction_p95_s"]),
         ("page load p50 (s)", result["page_load_p50_s"]),
         ("page load p95 (s)", result["page_load_p95_s"]),
         ("server RSS peak (MiB)", result["server_rss_peak_mib"]),
+        (f"server CPU (cores busy, of {os.cpu_count()})", result["server_cpu_cores"]),
         ("server healthy after", result["server_healthy_after"]),
     ]
     width = max(len(name) for name, _ in rows)

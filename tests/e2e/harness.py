@@ -144,6 +144,12 @@ class StreamlitServer:
         process = psutil.Process(self.proc.pid)
         return process.memory_info().rss + sum(c.memory_info().rss for c in process.children(recursive=True))
 
+    def cpu_seconds(self) -> float:
+        import psutil
+
+        process = psutil.Process(self.proc.pid)
+        return sum(sum(p.cpu_times()[:2]) for p in [process, *process.children(recursive=True)])
+
     def listening_addresses(self) -> set[str]:
         import psutil
 

@@ -74,10 +74,8 @@ def every_transition(n: int) -> list[int]:
     return walk[::-1]
 
 
-# Known bug (reported): Timeline -> any other page -> Timeline raises KeyError 'w_event' in
-# usjp/ui/timeline.py render_controls. Streamlit drops the state of widgets a run does not draw, and
-# state.sync_from_url does not re-seed them because the URL ("") is unchanged. Strict: remove this
-# mark when the fix lands.
+# Guards a bug found by this test: Timeline -> another page -> Timeline raised KeyError 'w_event',
+# because Streamlit drops the state of widgets a run does not draw (fixed in usjp/ui/state.py).
 def test_walk_between_every_pair_of_pages(open_tab, server):
     """Sidebar navigation in one session, from every page to every other: widget state left behind by
     one page must not break the next."""

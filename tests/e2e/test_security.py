@@ -114,9 +114,8 @@ def test_fake_fred_keys_never_reach_the_browser_or_the_log(open_tab, hostile_ser
 MARKDOWN_KEYS = ("[Log in again](https://evil.example/a)", "![x](https://evil.example/p.png)")
 
 
-# Known bug (reported): usjp/ui/state.render_notices passes notices to st.warning as markdown without
-# escaping the parts quoted from the URL, so a crafted link puts a clickable link or a remote image in
-# the app's own warning box. Strict: remove this mark when the fix lands.
+# Guards a bug found by this test: notices quoted URL text into st.warning as markdown, so a crafted
+# link put a disguised link or a remote image in the app's own warning box (fixed: escaped).
 @pytest.mark.parametrize("spec", PAGES, ids=lambda p: p.url_path or "home")
 def test_markdown_in_a_link_is_shown_literally_in_the_notice(open_tab, server, spec):
     query = "&".join(f"{quote(key)}=1" for key in MARKDOWN_KEYS)
