@@ -87,12 +87,15 @@ class Bench:
         harness.wait_ready(page, True)
         times = []
         radio = page.locator(".st-key-w_mode")
+        titles = {"Levels": page.evaluate(Y_TITLE), "Indexed": "Index (start = 100)"}
         for i in range(n):
-            before = page.evaluate(Y_TITLE)
             label = "Indexed" if i % 2 == 0 else "Levels"
             start = time.perf_counter()
             radio.get_by_text(label, exact=False).click()
-            page.wait_for_function(f"() => ({Y_TITLE})() !== {json.dumps(before)}", polling="raf", timeout=30_000)
+            # Streamlit remounts the chart on a rerun: wait for the new title, not just any change.
+            page.wait_for_function(
+                f"() => ({Y_TITLE})() === {json.dumps(titles[label])}", polling="raf", timeout=30_000
+            )
             times.append(time.perf_counter() - start)
             harness.wait_idle(page)
         context.close()

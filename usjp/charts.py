@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from usjp.events import CATEGORIES, CATEGORY_LABELS, Event
 
@@ -26,6 +27,10 @@ CATEGORY_COLORS = {
 SERIES_COLORS = ("#1B2F4B", "#A33B20", "#4B7F52", "#6A4C93")
 IMPORTANCE_SIZE = {1: 8, 2: 11, 3: 15}
 FONT = "Inter, 'Source Sans Pro', 'DejaVu Sans', Arial, sans-serif"
+# plotly_white without its per-trace-type defaults (bars, heatmaps, ...; none apply to these
+# scatter-only figures): the same look, but Plotly no longer deep-copies and validates the whole
+# template on every build (about 5 ms of a 27 ms build) nor ships it (about 4 KB per figure).
+TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
 
 
 @dataclass(frozen=True)
@@ -202,7 +207,7 @@ def build_timeline_figure(
     strip_top = min(0.30, 0.04 + lane_height)
     main_bottom = strip_top + 0.06
     fig.update_layout(
-        template="plotly_white",
+        template=TEMPLATE,
         height=height,
         font={"family": FONT, "size": 13, "color": "#1A1A1A"},
         title={
