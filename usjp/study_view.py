@@ -111,6 +111,8 @@ def parse_study_view(params: Mapping[str, str | Sequence[str]], stored: Sequence
 
     if "cat" in params:
         cats = _values(params["cat"]) if _length(params["cat"]) <= 2000 else []
+        if not cats and _values(params["cat"]):
+            notices.append("Ignored URL parameter 'cat': too long.")
         bad = [c for c in cats if c not in CATEGORIES]
         if bad:
             notices.append(f"Ignored unknown categories {', '.join(repr(_short(b)) for b in bad[:5])}.")

@@ -159,6 +159,8 @@ def parse_view(
     if "cat" in params:
         raw = params["cat"]
         cats = _values(raw) if sum(len(str(v)) for v in ([raw] if isinstance(raw, str) else raw)) <= 2000 else []
+        if not cats and _values(raw):
+            notices.append("Ignored URL parameter 'cat': too long.")
         bad = [c for c in cats if c not in CATEGORIES and cats != ["none"]]
         if bad:
             notices.append(f"Ignored unknown categories {', '.join(repr(_short(b)) for b in bad[:5])}.")
