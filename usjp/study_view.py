@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from usjp import analysis, catalog
 from usjp.analysis import Window
 from usjp.events import CATEGORIES, CATEGORY_LABELS
+from usjp.urlparams import MAX_LIST_CHARS, MAX_PARAM_CHARS, QueryReader, short
 
-MAX_PARAM_CHARS = 500
 MAX_STUDY_OFFSET = 60
 WINDOW_CHOICES: tuple[Window, ...] = (Window(0, 0), Window(0, 1), Window(0, 5), Window(-1, 10), Window(0, 20))
 SORTS = {
@@ -37,46 +37,16 @@ class StudyView:
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
-def _short(value: object) -> str:
-    text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _values(raw: str | Sequence[str]) -> list[str]:
-    items = [raw] if isinstance(raw, str) else list(raw)
-    return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
-
-
-def _length(raw: str | Sequence[str]) -> int:
-    return sum(len(str(v)) for v in ([raw] if isinstance(raw, str) else raw))
-
-
 def parse_study_view(params: Mapping[str, str | Sequence[str]], stored: Sequence[str] | None = None) -> StudyView:
     """A `StudyView` from query parameters. `stored` lists the daily series that have data here."""
-    notices: list[str] = []
+    query = QueryReader(params, known=("series", "window", "cat", "sort", "pcat", "pseries"))
+    notices, single = query.notices, query.single
     view = StudyView()
     usable = [k for k in DAILY_KEYS if stored is None or k in stored]
-    known = {"series", "window", "cat", "sort", "pcat", "pseries", "page"}
-    for key in params:
-        if key not in known:
-            notices.append(f"Ignored unknown URL parameter {_short(key)!r}.")
-
-    def single(key: str) -> str | None:
-        raw = params.get(key)
-        if raw is None:
-            return None
-        values = [raw] if isinstance(raw, str) else list(raw)
-        if len(values) > 1:
-            notices.append(f"URL parameter {key!r} was given {len(values)} times; used the last.")
-        value = str(values[-1]) if values else ""
-        if len(value) > MAX_PARAM_CHARS:
-            notices.append(f"Ignored URL parameter {key!r}: too long.")
-            return None
-        return value
 
     def series_problem(key: str) -> str | None:
         if key not in catalog.CATALOG:
-            return f"Ignored unknown series {_short(key)!r}."
+            return f"Ignored unknown series {short(key)!r}."
         spec = catalog.get(key)
         if not spec.daily:
             return f"{spec.label} is {spec.frequency}: event statistics need daily data (see the timeline's details)."
@@ -84,11 +54,10 @@ def parse_study_view(params: Mapping[str, str | Sequence[str]], stored: Sequence
             return f"{spec.label} has no data on this machine yet."
         return None
 
-    if "series" in params:
-        if _length(params["series"]) > MAX_PARAM_CHARS:
-            notices.append("Ignored URL parameter 'series': too long.")
-        else:
-            keys = list(dict.fromkeys(_values(params["series"])))
+    if "series" in query:
+        keys_or_none = query.values("series", MAX_PARAM_CHARS)
+        if keys_or_none is not None:
+            keys = list(dict.fromkeys(keys_or_none))
             problems = [p for p in (series_problem(k) for k in keys[:20]) if p]
             notices.extend(problems[:5])
             good = tuple(k for k in keys if series_problem(k) is None)
@@ -102,20 +71,18 @@ def parse_study_view(params: Mapping[str, str | Sequence[str]], stored: Sequence
         try:
             parsed = analysis.parse_window(window)
         except ValueError as exc:
-            notices.append(f"Ignored {_short(window)!r}: {str(exc).split(': ', 1)[-1]}.")
+            notices.append(f"Ignored {short(window)!r}: {str(exc).split(': ', 1)[-1]}.")
         else:
             if max(abs(parsed.start), abs(parsed.end)) > MAX_STUDY_OFFSET:
                 notices.append(f"Ignored window {parsed.key}: the page allows offsets up to ±{MAX_STUDY_OFFSET}.")
             else:
                 view = replace(view, window=parsed)
 
-    if "cat" in params:
-        cats = _values(params["cat"]) if _length(params["cat"]) <= 2000 else []
-        if not cats and _values(params["cat"]):
-            notices.append("Ignored URL parameter 'cat': too long.")
+    if "cat" in query:
+        cats = query.values("cat", MAX_LIST_CHARS) or []
         bad = [c for c in cats if c not in CATEGORIES]
         if bad:
-            notices.append(f"Ignored unknown categories {', '.join(repr(_short(b)) for b in bad[:5])}.")
+            notices.append(f"Ignored unknown categories {', '.join(repr(short(b)) for b in bad[:5])}.")
         good = tuple(c for c in CATEGORIES if c in cats)
         if good:
             view = replace(view, categories=good)
@@ -125,14 +92,14 @@ def parse_study_view(params: Mapping[str, str | Sequence[str]], stored: Sequence
         if sort in SORTS:
             view = replace(view, sort=sort)
         else:
-            notices.append(f"Ignored sort order {_short(sort)!r}: use one of {', '.join(SORTS)}.")
+            notices.append(f"Ignored sort order {short(sort)!r}: use one of {', '.join(SORTS)}.")
 
     pcat = single("pcat")
     if pcat is not None:
         if pcat in CATEGORIES:
             view = replace(view, path_category=pcat)
         else:
-            notices.append(f"Ignored unknown category {_short(pcat)!r} for the aligned paths.")
+            notices.append(f"Ignored unknown category {short(pcat)!r} for the aligned paths.")
 
     pseries = single("pseries")
     if pseries is not None:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 
 from usjp import catalog
 from usjp.events import CATEGORIES
+from usjp.urlparams import MAX_LIST_CHARS, MAX_PARAM_CHARS, QueryReader, short
 
 MAX_SERIES = 4
-MAX_PARAM_CHARS = 500
 MODES = ("levels", "indexed")
 
 
@@ -56,20 +56,6 @@ class View:
         return preset.start or data_start, preset.end or data_end
 
 
-def _values(raw: str | Sequence[str]) -> list[str]:
-    """Comma-separated and repeated parameters both give a list of non-empty values."""
-    items = [raw] if isinstance(raw, str) else list(raw)
-    out: list[str] = []
-    for item in items:
-        out.extend(part.strip() for part in str(item).split(","))
-    return [v for v in out if v]
-
-
-def _short(value: object) -> str:
-    text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def _date(raw: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw.strip())
@@ -87,36 +73,18 @@ def parse_view(
 
     `stored` lists the series that have data here; `bounds` is the first and last date of the data.
     """
-    notices: list[str] = []
+    query = QueryReader(params, known=("series", "range", "start", "end", "cat", "imp", "event", "mode"))
+    notices, single = query.notices, query.single
     view = View()
-    known = {"series", "range", "start", "end", "cat", "imp", "event", "mode", "page"}
-    for key in params:
-        if key not in known:
-            notices.append(f"Ignored unknown URL parameter {_short(key)!r}.")
 
-    def single(key: str) -> str | None:
-        raw = params.get(key)
-        if raw is None:
-            return None
-        values = [raw] if isinstance(raw, str) else list(raw)
-        if len(values) > 1:
-            notices.append(f"URL parameter {key!r} was given {len(values)} times; used the last.")
-        value = str(values[-1]) if values else ""
-        if len(value) > MAX_PARAM_CHARS:
-            notices.append(f"Ignored URL parameter {key!r}: too long.")
-            return None
-        return value
-
-    if "series" in params:
-        raw = params["series"]
-        if sum(len(str(v)) for v in ([raw] if isinstance(raw, str) else raw)) > MAX_PARAM_CHARS:
-            notices.append("Ignored URL parameter 'series': too long.")
-        else:
-            keys = list(dict.fromkeys(_values(raw)))
+    if "series" in query:
+        keys_or_none = query.values("series", MAX_PARAM_CHARS)
+        if keys_or_none is not None:
+            keys = list(dict.fromkeys(keys_or_none))
             bad = [k for k in keys if k not in catalog.CATALOG]
             good = [k for k in keys if k in catalog.CATALOG]
             if bad:
-                notices.append(f"Ignored unknown series {', '.join(repr(_short(b)) for b in bad[:5])}.")
+                notices.append(f"Ignored unknown series {', '.join(repr(short(b)) for b in bad[:5])}.")
             if stored is not None:
                 missing = [k for k in good if k not in stored]
                 good = [k for k in good if k in stored]
@@ -135,15 +103,15 @@ def parse_view(
         if range_key in PRESET_BY_KEY:
             view = replace(view, range=range_key)
         else:
-            notices.append(f"Ignored unknown date range {_short(range_key)!r}.")
+            notices.append(f"Ignored unknown date range {short(range_key)!r}.")
     start_raw, end_raw = single("start"), single("end")
     if start_raw is not None or end_raw is not None:
         start = _date(start_raw) if start_raw is not None else None
         end = _date(end_raw) if end_raw is not None else None
         if start_raw is not None and start is None:
-            notices.append(f"Ignored start date {_short(start_raw)!r}: not a date (YYYY-MM-DD).")
+            notices.append(f"Ignored start date {short(start_raw)!r}: not a date (YYYY-MM-DD).")
         if end_raw is not None and end is None:
-            notices.append(f"Ignored end date {_short(end_raw)!r}: not a date (YYYY-MM-DD).")
+            notices.append(f"Ignored end date {short(end_raw)!r}: not a date (YYYY-MM-DD).")
         if bounds is not None:
             first, last = bounds
             if (start and not first <= start <= last) or (end and not first <= end <= last):
@@ -156,14 +124,11 @@ def parse_view(
         if start or end:
             view = replace(view, range="custom", start=start, end=end)
 
-    if "cat" in params:
-        raw = params["cat"]
-        cats = _values(raw) if sum(len(str(v)) for v in ([raw] if isinstance(raw, str) else raw)) <= 2000 else []
-        if not cats and _values(raw):
-            notices.append("Ignored URL parameter 'cat': too long.")
+    if "cat" in query:
+        cats = query.values("cat", MAX_LIST_CHARS) or []
         bad = [c for c in cats if c not in CATEGORIES and cats != ["none"]]
         if bad:
-            notices.append(f"Ignored unknown categories {', '.join(repr(_short(b)) for b in bad[:5])}.")
+            notices.append(f"Ignored unknown categories {', '.join(repr(short(b)) for b in bad[:5])}.")
         good = tuple(c for c in CATEGORIES if c in cats)
         if good or cats == ["none"]:
             view = replace(view, categories=good)
@@ -177,21 +142,21 @@ def parse_view(
         if number in (1.0, 2.0, 3.0):
             view = replace(view, importance=int(number))
         else:
-            notices.append(f"Ignored importance {_short(imp)!r}: use 1, 2 or 3.")
+            notices.append(f"Ignored importance {short(imp)!r}: use 1, 2 or 3.")
 
     event = single("event")
     if event is not None:
         if event in event_ids:
             view = replace(view, event=event)
         else:
-            notices.append(f"No event with id {_short(event)!r}; showing none.")
+            notices.append(f"No event with id {short(event)!r}; showing none.")
 
     mode = single("mode")
     if mode is not None:
         if mode in MODES:
             view = replace(view, mode=mode)
         else:
-            notices.append(f"Ignored display mode {_short(mode)!r}: use 'levels' or 'indexed'.")
+            notices.append(f"Ignored display mode {short(mode)!r}: use 'levels' or 'indexed'.")
     return replace(view, notices=tuple(notices))
 
 
