@@ -51,8 +51,8 @@ fig = build_timeline_figure(
     headlines=event_stats.headlines(view.series),
     compact=phone,
     height=720 if phone else 640,
+    uirevision=f"{view.series}{start}{end}{view.mode}",
 )
-fig.update_layout(uirevision=f"{view.series}{start}{end}{view.mode}")
 st.plotly_chart(
     fig,
     key=CHART_KEY,

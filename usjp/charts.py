@@ -85,6 +85,7 @@ def build_timeline_figure(
     headlines: dict[str, str] | None = None,
     height: int = 640,
     compact: bool = False,
+    uirevision: str | None = None,
 ) -> go.Figure:
     """The home chart: series on top (second axis for a second unit, or indexed), event lanes below.
 
@@ -92,8 +93,11 @@ def build_timeline_figure(
     selected; spans (events with an end) are shaded; the selected event gets a line across the chart.
     `headlines` maps event id -> a short "what happened after" line for the hover.
     `compact` is the phone layout: thin margins, axis labels inside the plot, wrapped text.
+    `uirevision` keeps the reader's zoom across reruns while it stays the same.
+    Traces and layout are plain dicts validated once by the Figure constructor (a third of the time
+    of add_trace/update_layout calls, which validate property by property).
     """
-    fig = go.Figure()
+    traces: list[dict] = []
     units = list(dict.fromkeys(s.unit for s in series))
     indexed = mode == "indexed" or len(units) > 2
     for i, s in enumerate(series):
@@ -104,16 +108,17 @@ def build_timeline_figure(
         else:
             hover = _hover_format(s.unit)
         on_right = not indexed and len(units) == 2 and s.unit == units[1]
-        fig.add_trace(
-            go.Scatter(
-                x=values.index,
-                y=values.to_numpy(),
-                mode="lines",
-                name=escape(s.label),
-                line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 2},
-                yaxis="y2" if on_right else "y",
-                hovertemplate=f"{escape(s.short)} %{{x|%d %b %Y}}: {hover}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": values.index,
+                "y": values.to_numpy(),
+                "mode": "lines",
+                "name": escape(s.label),
+                "line": {"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 2},
+                "yaxis": "y2" if on_right else "y",
+                "hovertemplate": f"{escape(s.short)} %{{x|%d %b %Y}}: {hover}<extra></extra>",
+            }
         )
 
     lanes = [c for c in CATEGORIES if any(e.category == c for e in events)]
@@ -121,15 +126,16 @@ def build_timeline_figure(
     headlines = headlines or {}
     for category in lanes:
         chosen = [e for e in events if e.category == category]
-        fig.add_trace(
-            go.Scatter(
-                x=[pd.Timestamp(e.date) for e in chosen],
-                y=[lane_of[category]] * len(chosen),
-                mode="markers",
-                name=CATEGORY_LABELS[category],
-                yaxis="y3",
-                showlegend=False,
-                marker={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [pd.Timestamp(e.date) for e in chosen],
+                "y": [lane_of[category]] * len(chosen),
+                "mode": "markers",
+                "name": CATEGORY_LABELS[category],
+                "yaxis": "y3",
+                "showlegend": False,
+                "marker": {
                     "color": CATEGORY_COLORS[category],
                     "size": [IMPORTANCE_SIZE[e.importance] for e in chosen],
                     "line": {
@@ -138,12 +144,12 @@ def build_timeline_figure(
                     },
                     "symbol": "diamond" if category == "market-stress" else "circle",
                 },
-                customdata=[
+                "customdata": [
                     [e.id, escape(e.title), CATEGORY_LABELS[category], escape(headlines.get(e.id, ""))] for e in chosen
                 ],
-                hovertemplate="<b>%{customdata[1]}</b><br>%{x|%d %b %Y} · %{customdata[2]}"
+                "hovertemplate": "<b>%{customdata[1]}</b><br>%{x|%d %b %Y} · %{customdata[2]}"
                 "<br>%{customdata[3]}<extra></extra>",
-            )
+            }
         )
 
     shapes, annotations = [], []
@@ -206,9 +212,10 @@ def build_timeline_figure(
     lane_height = 0.032 * max(len(lanes), 1)
     strip_top = min(0.30, 0.04 + lane_height)
     main_bottom = strip_top + 0.06
-    fig.update_layout(
+    layout = dict(
         template=TEMPLATE,
         height=height,
+        uirevision=uirevision,
         font={"family": FONT, "size": 13, "color": "#1A1A1A"},
         title={
             "text": f"<b>{wrap(title, width)}</b>",
@@ -281,4 +288,4 @@ def build_timeline_figure(
             },
         ],
     )
-    return fig
+    return go.Figure(data=traces, layout=layout)

@@ -150,3 +150,17 @@ def test_validate_cli_fails_on_tampered_snapshot(data_dir):
     assert any("ust2y sha256" in e for e in errors)
     assert any(":6 ust2y date: duplicate date" in e for e in errors)
     assert any("ust2y rows" in e for e in errors)
+
+
+def test_yaml_syntax_error_names_the_line():
+    text = "- id: a\n  title: ok\n- id: b\n  title: [unclosed\n"
+    events, problems = parse_events(text)
+    assert events == []
+    assert len(problems) == 1 and problems[0].startswith("events.yaml:"), problems
+    line = int(problems[0].split(":")[1].split()[0])
+    assert line in (4, 5), problems
+
+
+def test_yaml_tags_that_build_python_objects_are_refused():
+    _, problems = parse_events("- !!python/object/apply:os.system ['echo hi']\n")
+    assert problems and "yaml" in problems[0], problems

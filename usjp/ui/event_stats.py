@@ -67,20 +67,26 @@ def headlines(series_keys: list[str] | tuple[str, ...], window: Window = analysi
     """Event id -> the move of each daily series in view over `window`, for the timeline's hover.
 
     One series: '10Y +12 bp over 6 sessions, z = 2.4'; several: 'Over 6 sessions: 10Y +12 bp (z 2.4) · ...'.
+    Computed for the series in view only (not the whole scoreboard) and cached per view and data
+    version, so a first visit does not wait for statistics nobody is looking at.
     """
-    daily = [k for k in series_keys if k in catalog.CATALOG and catalog.get(k).daily]
+    daily = tuple(k for k in dict.fromkeys(series_keys) if k in catalog.CATALOG and catalog.get(k).daily)
     if not daily:
         return {}
-    board = load_scoreboard()
-    if window.key not in set(board["window"]):
-        board = load_scoreboard((window,))
-    rows = board[(board["window"] == window.key) & board["series"].isin(daily) & board["change"].notna()]
+    return _headlines(data_version(), daily, window.key)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _headlines(version: tuple, daily: tuple[str, ...], window_key: str) -> dict[str, str]:
+    window = analysis.parse_window(window_key)
+    loaded = [item for item in (data.load_series(k) for k in daily) if item is not None]
+    board = analysis.compute_scoreboard(data.load_events(), [(i.spec, i.values) for i in loaded], (window,))
+    rows = board[board["change"].notna()]
     parts: dict[str, list[tuple[str, float, str, float | None]]] = {}
-    for key in daily:
-        short = catalog.get(key).short
-        for row in rows[rows["series"] == key].itertuples():
+    for item in loaded:
+        for row in rows[rows["series"] == item.spec.key].itertuples():
             z = None if math.isnan(row.z) else float(row.z)
-            parts.setdefault(row.event_id, []).append((short, float(row.change), row.unit, z))
+            parts.setdefault(row.event_id, []).append((item.spec.short, float(row.change), row.unit, z))
     out = {}
     for event_id, moves in parts.items():
         if len(moves) == 1:
