@@ -60,6 +60,23 @@ def wrap(text: str, width: int) -> str:
     return "<br>".join(escape(line) for line in lines)
 
 
+def footer_annotation(lines: Sequence[str], width: int, *, yshift: int) -> dict:
+    """Sources and "as of" inside the figure, under the plot: an exported PNG carries its citation."""
+    return {
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0.0,
+        "y": 0.0,
+        "yshift": yshift,
+        "xanchor": "left",
+        "yanchor": "top",
+        "showarrow": False,
+        "align": "left",
+        "text": "<br>".join(wrap(line, width) for line in lines if line),
+        "font": {"size": 11, "color": "#555555"},
+    }
+
+
 def _unit_title(unit: str) -> str:
     return {"percent": "Percent", "yen per dollar": "Yen per dollar", "index": "Index"}.get(unit, unit.capitalize())
 
@@ -273,19 +290,7 @@ def build_timeline_figure(
         shapes=shapes,
         annotations=[
             *annotations,
-            {
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0.0,
-                "y": 0.0,
-                "yshift": -40,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-                "align": "left",
-                "text": "<br>".join(wrap(line, int(width * 1.4)) for line in [*source_lines, as_of] if line),
-                "font": {"size": 11, "color": "#555555"},
-            },
+            footer_annotation([*source_lines, as_of], int(width * 1.4), yshift=-40),
         ],
     )
     return go.Figure(data=traces, layout=layout)

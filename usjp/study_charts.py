@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from usjp.analysis import AlignedPaths
-from usjp.charts import CATEGORY_COLORS, FONT, escape, wrap
+from usjp.charts import CATEGORY_COLORS, FONT, TEMPLATE, escape, footer_annotation, wrap
 
 PATH_GREY = "#9AA5B1"
 BAND_FILL = "rgba(0, 114, 178, 0.16)"  # Okabe–Ito blue, pale: distinct from the grey event paths
@@ -39,8 +39,9 @@ def build_aligned_paths_figure(
 
     x is observations relative to t0 (0 = the first observation that could react); every path is
     rebased to 0 at the baseline (t0 - 1), so the y axis is the change since the day before.
+    Built from plain dicts and validated once by the Figure constructor, like the timeline.
     """
-    fig = go.Figure()
+    traces: list[dict] = []
     x = list(paths.offsets)
     colour = CATEGORY_COLORS.get(category, "#1B2F4B")
     value = _hover_value(paths.unit)
@@ -56,45 +57,48 @@ def build_aligned_paths_figure(
     )
     if paths.band_low is not None and paths.band_high is not None:
         for edge, band, label in ((0, paths.band_high, "95th"), (1, paths.band_low, "5th")):
-            fig.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=band.to_numpy(),
-                    mode="lines",
-                    line={"width": 1, "color": BAND_EDGE, "dash": "dot"},
-                    fill="tonexty" if edge else None,
-                    fillcolor=BAND_FILL,
-                    name=names[0],
-                    legendgroup="placebo",
-                    showlegend=bool(edge),
-                    hovertemplate=f"Placebo {label} percentile, t%{{x:+d}}: {value}<extra></extra>",
-                )
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": x,
+                    "y": band.to_numpy(),
+                    "mode": "lines",
+                    "line": {"width": 1, "color": BAND_EDGE, "dash": "dot"},
+                    "fill": "tonexty" if edge else None,
+                    "fillcolor": BAND_FILL,
+                    "name": names[0],
+                    "legendgroup": "placebo",
+                    "showlegend": bool(edge),
+                    "hovertemplate": f"Placebo {label} percentile, t%{{x:+d}}: {value}<extra></extra>",
+                }
             )
     for i, event_id in enumerate(paths.paths.columns):
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=paths.paths[event_id].to_numpy(),
-                mode="lines",
-                line={"color": PATH_GREY, "width": 1},
-                opacity=0.7,
-                name=names[1],
-                legendgroup="events",
-                showlegend=i == 0,
-                customdata=[escape(event_titles.get(event_id, event_id))] * len(x),
-                hovertemplate=f"%{{customdata}}<br>t%{{x:+d}}: {value}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": x,
+                "y": paths.paths[event_id].to_numpy(),
+                "mode": "lines",
+                "line": {"color": PATH_GREY, "width": 1},
+                "opacity": 0.7,
+                "name": names[1],
+                "legendgroup": "events",
+                "showlegend": i == 0,
+                "customdata": [escape(event_titles.get(event_id, event_id))] * len(x),
+                "hovertemplate": f"%{{customdata}}<br>t%{{x:+d}}: {value}<extra></extra>",
+            }
         )
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=paths.mean.to_numpy(),
-            mode="lines+markers",
-            line={"color": colour, "width": 4},
-            marker={"size": 6},
-            name=names[2],
-            hovertemplate=f"Mean of {n}, t%{{x:+d}}: {value}<extra></extra>",
-        )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": x,
+            "y": paths.mean.to_numpy(),
+            "mode": "lines+markers",
+            "line": {"color": colour, "width": 4},
+            "marker": {"size": 6},
+            "name": names[2],
+            "hovertemplate": f"Mean of {n}, t%{{x:+d}}: {value}<extra></extra>",
+        }
     )
 
     # Symmetric y range around 0, so up and down moves look alike.
@@ -109,11 +113,10 @@ def build_aligned_paths_figure(
     width = 34 if compact else 84
     title_lines = wrap(title, width).count("<br>") + 1
     subtitle_lines = wrap(subtitle, int(width * 1.4)).count("<br>") + 1
-    footer = [*source_lines, as_of]
-    footer_text = "<br>".join(wrap(line, int(width * 1.4)) for line in footer if line)
-    footer_lines = footer_text.count("<br>") + 1
-    fig.update_layout(
-        template="plotly_white",
+    footer = footer_annotation([*source_lines, as_of], int(width * 1.4), yshift=-58)
+    footer_lines = footer["text"].count("<br>") + 1
+    layout = dict(
+        template=TEMPLATE,
         height=height,
         font={"family": FONT, "size": 13, "color": "#1A1A1A"},
         title={
@@ -186,19 +189,7 @@ def build_aligned_paths_figure(
                 "text": "event",
                 "font": {"size": 11, "color": colour},
             },
-            {
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0.0,
-                "y": 0.0,
-                "yshift": -58,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-                "align": "left",
-                "text": footer_text,
-                "font": {"size": 11, "color": "#555555"},
-            },
+            footer,
         ],
     )
-    return fig
+    return go.Figure(data=traces, layout=layout)

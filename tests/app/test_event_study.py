@@ -126,3 +126,21 @@ def test_every_chart_and_table_says_where_its_data_came_from(app):
     for source in ("FRED DGS10", "FRED DGS2", "FRED DEXJPUS"):
         assert source in captions
     assert "data through" in captions and "retrieved" in captions
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_made_text():
+    import pandas as pd
+
+    from usjp.ui.event_study import csv_bytes
+
+    rows = pd.DataFrame(
+        {
+            "title": ['=HYPERLINK("http://evil.example","x")', "+1", "@SUM(A1)", "-2+3", "Plain title"],
+            "change": [-12.5, 3.0, 0.0, 1.0, 2.0],
+            "abs_z": [1.0, 2.0, 3.0, 4.0, 5.0],
+        }
+    )
+    lines = csv_bytes(rows).decode().splitlines()
+    assert lines[0] == "title,change"  # the sort helper column is not exported
+    assert lines[1] == '"\'=HYPERLINK(""http://evil.example"",""x"")",-12.5'  # numbers stay numbers
+    assert [line.split(",")[0] for line in lines[2:]] == ["'+1", "'@SUM(A1)", "'-2+3", "Plain title"]

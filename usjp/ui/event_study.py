@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 import pandas as pd
@@ -172,7 +173,10 @@ def render_scoreboard(rows: pd.DataFrame, view: StudyView) -> None:
         },
     )
     name = f"usjp-scoreboard-{'-'.join(view.series)}-{view.window.key.replace(':', '_')}.csv"
-    st.download_button("Download CSV", csv_bytes(rows), file_name=name, mime="text/csv", key="es_download")
+    # A callable: the CSV is made when the reader clicks, not on every rerun of the page.
+    st.download_button(
+        "Download CSV", functools.partial(csv_bytes, rows), file_name=name, mime="text/csv", key="es_download"
+    )
 
 
 # -- aligned paths --------------------------------------------------------------------------------
