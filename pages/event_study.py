@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from usjp.charts import export_config
 from usjp.study_view import to_params
 from usjp.ui import boot, data, event_stats, state
 from usjp.ui import event_study as ui
@@ -35,14 +36,12 @@ paths, item = ui.load_aligned(category, series), data.load_series(series)
 if paths is None or item is None or paths.paths.empty:
     st.info("No events of this kind fall inside this series' data.")
 else:
+    phone = is_phone()
     st.plotly_chart(
-        ui.paths_figure(paths, category, item, all_events, is_phone()),
+        ui.paths_figure(paths, category, item, all_events, phone),
         key=PATHS_KEY,
         theme=None,
-        config={
-            "displaylogo": False,
-            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"usjp-paths-{category}-{series}"},
-        },
+        config=export_config(f"usjp-paths-{category}-{series}", phone),
     )
     st.caption(item.caption())
     st.markdown(ui.verdict(paths, category))

@@ -25,6 +25,8 @@ CATEGORY_COLORS = {
     "data-release": "#B8A000",
 }
 SERIES_COLORS = ("#1B2F4B", "#A33B20", "#4B7F52", "#6A4C93")
+# Lane labels on a phone, where the plot is 390 px wide: the long one shortened.
+COMPACT_LANE_LABELS = {**CATEGORY_LABELS, "treasury-leverage": "Treasuries"}
 IMPORTANCE_SIZE = {1: 8, 2: 11, 3: 15}
 FONT = "Inter, 'Source Sans Pro', 'DejaVu Sans', Arial, sans-serif"
 # plotly_white without its per-trace-type defaults (bars, heatmaps, ...; none apply to these
@@ -60,14 +62,18 @@ def wrap(text: str, width: int) -> str:
     return "<br>".join(escape(line) for line in lines)
 
 
-def footer_annotation(lines: Sequence[str], width: int, *, yshift: int) -> dict:
-    """Sources and "as of" inside the figure, under the plot: an exported PNG carries its citation."""
+def footer_annotation(lines: Sequence[str], width: int, *, yshift: int, left_margin: int = 0) -> dict:
+    """Sources and "as of" inside the figure, under the plot: an exported PNG carries its citation.
+
+    It starts near the figure's left edge (not the plot's), so on a phone it has the full width.
+    """
     return {
         "xref": "paper",
         "yref": "paper",
         "x": 0.0,
         "y": 0.0,
         "yshift": yshift,
+        "xshift": -max(left_margin - 8, 0),
         "xanchor": "left",
         "yanchor": "top",
         "showarrow": False,
@@ -75,6 +81,14 @@ def footer_annotation(lines: Sequence[str], width: int, *, yshift: int) -> dict:
         "text": "<br>".join(wrap(line, width) for line in lines if line),
         "font": {"size": 11, "color": "#555555"},
     }
+
+
+def export_config(filename: str, compact: bool = False) -> dict:
+    """Plotly options: a 2x PNG named `filename`, no Plotly logo; on a phone no toolbar (it covers the title)."""
+    config: dict = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename}}
+    if compact:
+        config["displayModeBar"] = False
+    return config
 
 
 def _unit_title(unit: str) -> str:
@@ -225,6 +239,12 @@ def build_timeline_figure(
             )
 
     width = 34 if compact else 80
+    # Margins are set here, not grown by Plotly's automargin: automargin makes Plotly.js measure the
+    # labels and draw the figure a second time on every update (about 16 ms of a 170 ms interaction).
+    lane_labels = [(COMPACT_LANE_LABELS if compact else CATEGORY_LABELS)[c] for c in lanes]
+    longest = max((len(label) for label in lane_labels), default=0)
+    left = max(48 if compact else 90, round(longest * (5.8 if compact else 7.6)) + (14 if compact else 28))
+    right_axis = len(units) == 2 and not indexed
     title_lines = wrap(title, width).count("<br>") + 1
     lane_height = 0.032 * max(len(lanes), 1)
     strip_top = min(0.30, 0.04 + lane_height)
@@ -247,40 +267,45 @@ def build_timeline_figure(
             "font": {"size": 17 if compact else 20},
         },
         margin={
-            "l": 8 if compact else 130,
-            "r": 8 if compact else 70,
+            "l": left,
+            "r": (44 if compact else 76) if right_axis else 16,
             "t": 80 + 24 * title_lines + (40 if compact else 0),
             "b": 40 + 16 * (len(source_lines) + 1) * (2 if compact else 1),
         },
         hovermode="closest",
         dragmode="zoom",
         legend={"orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom", "xanchor": "left", "font": {"size": 12}},
-        xaxis={"range": [pd.Timestamp(start), pd.Timestamp(end)], "showgrid": True, "anchor": "y3"},
+        xaxis={
+            "range": [pd.Timestamp(start), pd.Timestamp(end)],
+            "showgrid": True,
+            "anchor": "y3",
+            "automargin": False,
+        },
         yaxis={
             "domain": [main_bottom, 1.0],
             "title": {
                 "text": "" if compact else "Index (start = 100)" if indexed else _unit_title(units[0] if units else "")
             },
-            "ticklabelposition": "inside" if compact else "outside",
+            "automargin": False,
             "zeroline": False,
         },
         yaxis2={
             "domain": [main_bottom, 1.0],
             "overlaying": "y",
             "side": "right",
-            "title": {"text": _unit_title(units[1]) if len(units) == 2 and not indexed and not compact else ""},
-            "ticklabelposition": "inside" if compact else "outside",
+            "title": {"text": _unit_title(units[1]) if right_axis and not compact else ""},
+            "automargin": False,
             "showgrid": False,
             "tickmode": "auto",
-            "visible": len(units) == 2 and not indexed,
+            "visible": right_axis,
         },
         yaxis3={
             "domain": [0.0, strip_top],
             "range": [-0.7, max(len(lanes), 1) - 0.3],
             "tickmode": "array",
             "tickvals": list(lane_of.values()),
-            "ticktext": [CATEGORY_LABELS[c] for c in lanes],
-            "ticklabelposition": "inside" if compact else "outside",
+            "ticktext": lane_labels,
+            "automargin": False,
             "tickfont": {"size": 10 if compact else 13, "color": "#444444"},
             "showgrid": True,
             "gridcolor": "#EEEEEE",
@@ -290,7 +315,7 @@ def build_timeline_figure(
         shapes=shapes,
         annotations=[
             *annotations,
-            footer_annotation([*source_lines, as_of], int(width * 1.4), yshift=-40),
+            footer_annotation([*source_lines, as_of], int(width * 1.4), yshift=-40, left_margin=left),
         ],
     )
     return go.Figure(data=traces, layout=layout)

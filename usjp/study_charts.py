@@ -113,7 +113,8 @@ def build_aligned_paths_figure(
     width = 34 if compact else 84
     title_lines = wrap(title, width).count("<br>") + 1
     subtitle_lines = wrap(subtitle, int(width * 1.4)).count("<br>") + 1
-    footer = footer_annotation([*source_lines, as_of], int(width * 1.4), yshift=-58)
+    left = 58 if compact else 84
+    footer = footer_annotation([*source_lines, as_of], int(width * 1.4), yshift=-58, left_margin=left)
     footer_lines = footer["text"].count("<br>") + 1
     layout = dict(
         template=TEMPLATE,
@@ -132,8 +133,8 @@ def build_aligned_paths_figure(
             "font": {"size": 17 if compact else 20},
         },
         margin={
-            "l": 10 if compact else 80,
-            "r": 10 if compact else 30,
+            "l": left,
+            "r": 14 if compact else 30,
             "t": 40 + 24 * title_lines + 17 * subtitle_lines + (40 if compact else 26),
             "b": 70 + 15 * footer_lines,
         },
@@ -153,11 +154,12 @@ def build_aligned_paths_figure(
             "tickmode": "linear",
             "dtick": 5 if compact else 1,
             "zeroline": False,
+            "automargin": False,
             "range": [x[0] - 0.4, x[-1] + 0.4],
         },
         yaxis={
             "title": {"text": "" if compact else _unit_axis(paths.unit)},
-            "ticklabelposition": "inside" if compact else "outside",
+            "automargin": False,  # fixed margins: automargin costs Plotly.js a second draw per update
             "range": [-span, span],
             "zeroline": True,
             "zerolinecolor": "#444444",

@@ -139,3 +139,33 @@ def test_back_button_restores_the_previous_view(open_tab, server):
     assert query(tab)["mode"] == ["indexed"]
     assert tab.figure() == indexed
     tab.assert_healthy()
+
+
+# Plotly draws tick labels and annotations as SVG text; with fixed margins (no automargin) a label too
+# long for its margin would be cut off or drawn over the markers. Measured in the drawn chart.
+LABEL_BOXES = """() => {
+  const g = document.querySelector('.js-plotly-plot');
+  const svg = g.querySelector('svg.main-svg').getBoundingClientRect();
+  const plot = g.querySelector('.xy3 .nsewdrag, .xy3 rect.nsewdrag') || g.querySelector('.nsewdrag');
+  const area = plot.getBoundingClientRect();
+  const box = e => { const r = e.getBoundingClientRect(); return {left: r.left, right: r.right, text: e.textContent}; };
+  return {
+    svg: {left: svg.left, right: svg.right},
+    plotLeft: area.left,
+    lanes: [...g.querySelectorAll('.yaxislayer-above .y3tick text')].map(box),
+    ticks: [...g.querySelectorAll('.yaxislayer-above .ytick text')].map(box),
+    notes: [...g.querySelectorAll('.annotation-text')].map(box),
+  };
+}"""
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_lane_labels_ticks_and_footer_fit_the_figure(open_tab, server, size):
+    tab = open_tab(harness.DESKTOP if size == "desktop" else harness.PHONE).goto(server.url(HOME.url_path))
+    boxes = tab.page.evaluate(LABEL_BOXES)
+    assert len(boxes["lanes"]) >= 6 and boxes["ticks"]
+    for label in boxes["lanes"] + boxes["ticks"]:  # left of the plot, inside the figure
+        assert boxes["svg"]["left"] - 0.5 <= label["left"] and label["right"] <= boxes["plotLeft"] + 0.5, label
+    for note in boxes["notes"]:
+        assert boxes["svg"]["left"] - 0.5 <= note["left"] and note["right"] <= boxes["svg"]["right"] + 0.5, note
+    tab.assert_healthy()

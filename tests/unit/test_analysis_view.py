@@ -102,7 +102,10 @@ def test_figure_carries_title_source_and_as_of_and_escapes_titles():
     compact = build_aligned_paths_figure(
         paths, category="tariff", event_titles={}, title="T", subtitle="S", source_lines=[], as_of="", compact=True
     )
-    assert compact.layout.margin.l < 20 and compact.layout.yaxis.ticklabelposition == "inside"
+    # Phone: a narrow fixed margin for the tick labels (not drawn over the paths), the footer at the figure's edge.
+    assert compact.layout.margin.l < fig.layout.margin.l and compact.layout.yaxis.ticklabelposition is None
+    assert compact.layout.annotations[-1].xshift == -(compact.layout.margin.l - 8)
+    assert compact.layout.yaxis.automargin is False and fig.layout.xaxis.automargin is False
 
 
 def test_figure_without_placebo_band():

@@ -8,6 +8,7 @@ from dataclasses import replace
 import streamlit as st
 
 from usjp import catalog
+from usjp.charts import export_config
 from usjp.events import CATEGORIES, CATEGORY_LABELS, Event
 from usjp.ui import data, event_stats
 from usjp.ui.data import LoadedSeries
@@ -192,9 +193,6 @@ def as_of_line(loaded: list[LoadedSeries]) -> str:
 
 
 def chart_config(view: View, phone: bool = False) -> dict:
-    """Plotly options: a PNG at 2x named after the view, no Plotly logo; no toolbar over a phone's title."""
+    """The PNG export is named after the view."""
     name = "usjp-" + "-".join(view.series) + f"-{view.range}" + (f"-{view.event}" if view.event else "")
-    config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": name}}
-    if phone:
-        config["displayModeBar"] = False
-    return config
+    return export_config(name, phone)
