@@ -52,6 +52,38 @@ def _timed_reruns(at) -> list[float]:
     return times
 
 
+def _new_view_reruns(at) -> list[float]:
+    """Timeline reruns that each show a view no one has seen in this process (range x scale x events
+    shown x series): the cost of an interaction when the per-view figure cache cannot help."""
+    import itertools
+
+    from usjp.ui import timeline as ui
+    from usjp.viewstate import PRESETS
+
+    at.run()
+    combos = itertools.product(
+        [p.key for p in PRESETS if p.key != "custom"],
+        list(ui.MODE_LABELS),
+        list(ui.IMPORTANCE_LABELS),
+        [None, "ust30y"],
+    )
+    times = []
+    for n, (preset, mode, importance, extra) in enumerate(combos):
+        at.selectbox(key=ui.W["range"]).set_value(preset)
+        at.radio(key=ui.W["mode"]).set_value(mode)
+        at.session_state[ui.W["importance"]] = importance
+        series = at.multiselect(key=ui.W["series"])
+        base = [k for k in series.value if k != "ust30y"]
+        series.set_value(base + ([extra] if extra else []))
+        start = time.perf_counter()
+        at.run()
+        if at.exception:
+            raise RuntimeError(f"the page raised: {at.exception}")
+        if n >= WARMUP:
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def _payload(at) -> int:
     """Bytes of the Plotly figure JSON the page sends (all its charts)."""
     return sum(len(chart.proto.spec.encode()) for chart in at.get("plotly_chart"))
@@ -70,8 +102,10 @@ def measure_pages() -> dict:
         payload[key] = _payload(at)
     floor = _open(None, floor=True)
     floor_times = _timed_reruns(floor)
+    new_view = _new_view_reruns(_open(PAGES[0]))
     return {
         "script_ms": script_ms,
+        "script_ms_new_view": {page_key(PAGES[0].script): round(statistics.median(new_view), 1)},
         "script_ms_p90": script_ms_p90,
         "script_ms_floor": round(statistics.median(floor_times), 1),
         "payload_bytes": payload,

@@ -1,11 +1,9 @@
 """Timeline: market series with the sourced US–Japan event timeline drawn on them."""
 
-import pandas as pd
 import streamlit as st
 
 from usjp import events as ev
-from usjp.charts import SeriesView, build_timeline_figure
-from usjp.ui import boot, data, event_stats, state
+from usjp.ui import boot, data, state
 from usjp.ui import timeline as ui
 from usjp.viewstate import parse_view, to_params
 
@@ -32,27 +30,7 @@ loaded = [s for s in (data.load_series(k) for k in view.series) if s is not None
 start, end = view.window(data_start, data_end)
 shown = ev.filter_events(all_events, view.categories, view.importance, start, end)
 phone = ui.is_phone()
-fig = build_timeline_figure(
-    [
-        SeriesView(
-            s.spec.key, s.spec.label, s.spec.short, s.spec.unit, s.values[pd.Timestamp(start) : pd.Timestamp(end)]
-        )
-        for s in loaded
-    ],
-    shown,
-    start=start,
-    end=end,
-    title=ui.chart_title(loaded, start, end),
-    subtitle=ui.chart_subtitle(shown),
-    source_lines=ui.source_lines(loaded),
-    as_of=ui.as_of_line(loaded),
-    mode=view.mode,
-    selected=view.event,
-    headlines=event_stats.headlines(view.series),
-    compact=phone,
-    height=720 if phone else 640,
-    uirevision=f"{view.series}{start}{end}{view.mode}",
-)
+fig = ui.timeline_figure(view, start, end, phone)
 st.plotly_chart(
     fig,
     key=CHART_KEY,

@@ -32,7 +32,7 @@ class LoadedSeries:
         )
 
 
-def _version(key: str) -> tuple[str, str] | None:
+def series_version(key: str) -> tuple[str, str] | None:
     """Which copy of a series is newest, and its checksum: the cache key for the loaded data."""
     for candidate in (store.cache(), store.snapshot()):
         meta = candidate.manifest()["series"].get(key)
@@ -51,7 +51,7 @@ def _load_series(key: str, version: tuple[str, str]) -> LoadedSeries | None:
 
 def load_series(key: str) -> LoadedSeries | None:
     """The newest good copy of a series (cache over snapshot), or None when none is stored."""
-    version = _version(key)
+    version = series_version(key)
     return None if version is None else _load_series(key, version)
 
 
@@ -61,15 +61,22 @@ def available_keys() -> list[str]:
     return [s.key for s in catalog.SERIES if s.key in stored]
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _load_events(mtime_ns: int, size: int) -> list[events.Event]:
+# A resource, not data: one shared list, not a fresh unpickled copy per call (Events are frozen models;
+# nothing may modify them). Keyed by the file's version, so an edited file is read again.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load_events(version: tuple[int, int]) -> list[events.Event]:
     return events.load_events()
+
+
+def events_version() -> tuple[int, int]:
+    """The events file's modification time and size: part of every cache key that depends on events."""
+    stat = events.events_path().stat()
+    return stat.st_mtime_ns, stat.st_size
 
 
 def load_events() -> list[events.Event]:
     """All events; raises events.EventError (with every problem) when the file is invalid."""
-    stat = events.events_path().stat()
-    return _load_events(stat.st_mtime_ns, stat.st_size)
+    return _load_events(events_version())
 
 
 def date_bounds() -> tuple[dt.date, dt.date]:

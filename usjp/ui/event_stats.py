@@ -20,9 +20,8 @@ PERCENTILE_YEARS = "the prior five years"
 
 def data_version() -> tuple:
     """Everything the statistics depend on: each daily series' store and sha256, and the events file."""
-    stat = events.events_path().stat()
-    series = tuple((s.key, data._version(s.key)) for s in catalog.SERIES if s.daily)
-    return (series, stat.st_mtime_ns, stat.st_size)
+    series = tuple((s.key, data.series_version(s.key)) for s in catalog.SERIES if s.daily)
+    return (series, *data.events_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

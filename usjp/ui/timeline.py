@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from usjp import catalog
-from usjp.charts import export_config
-from usjp.events import CATEGORIES, CATEGORY_LABELS, Event
+from usjp.charts import SeriesView, build_timeline_figure, export_config
+from usjp.events import CATEGORIES, CATEGORY_LABELS, Event, filter_events
 from usjp.ui import data, event_stats
 from usjp.ui.data import LoadedSeries
 from usjp.ui.text import md_escape, md_link
@@ -196,3 +198,35 @@ def chart_config(view: View, phone: bool = False) -> dict:
     """The PNG export is named after the view."""
     name = "usjp-" + "-".join(view.series) + f"-{view.range}" + (f"-{view.event}" if view.event else "")
     return export_config(name, phone)
+
+
+def timeline_figure(view: View, start: dt.date, end: dt.date, phone: bool) -> go.Figure:
+    """The chart of a view, built once per view and data version and then shared: a rerun that
+    changes something else, and the next reader of the same view, reuse it. Never modify it."""
+    versions = tuple(data.series_version(k) for k in view.series)
+    return _timeline_figure(replace(view, notices=()), start, end, phone, versions, data.events_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _timeline_figure(
+    view: View, start: dt.date, end: dt.date, phone: bool, versions: tuple, events_version: tuple[int, int]
+) -> go.Figure:
+    loaded = [s for s in (data.load_series(k) for k in view.series) if s is not None]
+    shown = filter_events(data.load_events(), view.categories, view.importance, start, end)
+    window = slice(pd.Timestamp(start), pd.Timestamp(end))
+    return build_timeline_figure(
+        [SeriesView(s.spec.key, s.spec.label, s.spec.short, s.spec.unit, s.values[window]) for s in loaded],
+        shown,
+        start=start,
+        end=end,
+        title=chart_title(loaded, start, end),
+        subtitle=chart_subtitle(shown),
+        source_lines=source_lines(loaded),
+        as_of=as_of_line(loaded),
+        mode=view.mode,
+        selected=view.event,
+        headlines=event_stats.headlines(view.series),
+        compact=phone,
+        height=720 if phone else 640,
+        uirevision=f"{view.series}{start}{end}{view.mode}",
+    )
