@@ -12,8 +12,10 @@ import os
 import pandas as pd
 import streamlit as st
 
-from usjp import catalog, refresh
-from usjp.sources import net
+from usjp import catalog
+
+# usjp.refresh (the fetchers, their parsers and the process tools) is imported only when a reader asks
+# for new data: every first page view of a fresh server would otherwise wait for those imports.
 
 BUTTON_KEY = "refresh_button"
 REQUEST_KEY = "refresh_requested"
@@ -38,6 +40,8 @@ def fred_api_key() -> str | None:
 
 def fetch_timeout() -> float:
     """Deadline per fetch: USJP_FETCH_TIMEOUT seconds when set (deployments, tests), else 20."""
+    from usjp.sources import net
+
     try:
         return float(os.environ.get("USJP_FETCH_TIMEOUT", net.DEFAULT_TIMEOUT))
     except ValueError:
@@ -68,6 +72,8 @@ def _request() -> None:
 
 
 def _run(keys: list[str]) -> None:
+    from usjp import refresh
+
     with st.status(f"Checking {len(keys)} series for new data…", expanded=True) as status:
         bar = st.progress(0.0, text="probing the sources")
         report = refresh.refresh(
@@ -105,7 +111,9 @@ def _render_last_report() -> None:
     if not last:
         return
     if last["offline"]:
-        st.warning(f"{refresh.OFFLINE_MESSAGE} The charts show the stored data.", icon=":material/cloud_off:")
+        from usjp.refresh import OFFLINE_MESSAGE
+
+        st.warning(f"{OFFLINE_MESSAGE} The charts show the stored data.", icon=":material/cloud_off:")
         why = last["why_offline"]
         st.caption(why[:1].upper() + why[1:])
         return
