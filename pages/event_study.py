@@ -27,8 +27,8 @@ st.subheader("Scoreboard")
 board_view = ui.render_scoreboard_controls(available)
 board = event_stats.load_scoreboard((board_view.window,))
 ui.render_scoreboard(ui.scoreboard_rows(board, board_view), board_view)
-for shown in filter(None, (data.load_series(key) for key in board_view.series)):
-    st.caption(shown.caption())
+if shown := [item for item in (data.load_series(key) for key in board_view.series) if item]:
+    st.caption("  \n".join(item.caption() for item in shown))
 
 st.subheader("Aligned paths")
 category, series = ui.render_path_controls(available, all_events)
