@@ -7,6 +7,7 @@ import streamlit as st
 
 from usjp import catalog
 from usjp.ui import boot, data, state
+from usjp.ui.text import md_escape, md_link
 
 boot.ensure_app_navigation()
 
@@ -28,33 +29,40 @@ st.markdown(
 )
 state.render_notices()
 
-rows = []
+rows, citations = [], []
 for spec in catalog.SERIES:
     item = data.load_series(spec.key)
+    # The columns a reader checks first (what, where from, how fresh) come first, so they fit a laptop.
     rows.append(
         {
             "Series": spec.label,
-            "Key": spec.key,
             "Source": f"{spec.source.upper()} {spec.source_id}",
-            "Publisher": spec.publisher,
-            "Licence": spec.license,
-            "Frequency": spec.frequency,
-            "From": item.values.index[0].date() if item else None,
-            "Through": item.last_date if item else None,
-            "Rows": len(item.values) if item else 0,
-            "Stored in": item.store if item else "not stored (live or local import only)",
-            "Retrieved": str(item.meta.get("retrieved_at", ""))[:10] if item else "",
             "Link": spec.url,
+            "Through": item.last_date if item else None,
+            "Retrieved": str(item.meta.get("retrieved_at", ""))[:10] if item else "",
+            "Stored in": item.store if item else "not stored (live or local import only)",
+            "Rows": len(item.values) if item else 0,
+            "From": item.values.index[0].date() if item else None,
+            "Frequency": spec.frequency,
+            "Licence": spec.license,
+            "Key": spec.key,
         }
+    )
+    citations.append(
+        f"- **{md_escape(spec.label)}**: {md_escape(spec.publisher)}, via {md_escape(rows[-1]['Source'])} "
+        f"({md_escape(spec.license)}). {md_link('Series page', spec.url)}"
     )
 st.dataframe(
     pd.DataFrame(rows),
     hide_index=True,
     width="stretch",
-    column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")},
+    height=36 * (len(rows) + 1) + 2,  # every series at once, no inner scrolling
+    column_config={"Link": st.column_config.LinkColumn("Link", display_text="open", width="small")},
 )
 st.caption(
     "Snapshot figures were first published by FRED (St. Louis Fed), the U.S. Treasury and the OECD; each file "
     "was cross-checked against independent copies before import. Checksums are in data/market/manifest.json."
 )
+st.subheader("How to cite")
+st.markdown("\n".join(citations))
 state.write_url({})

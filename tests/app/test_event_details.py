@@ -24,17 +24,15 @@ def test_details_table_matches_the_cli(app, capsys):
     at = app.run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert {"Series", "Window", "From", "To", "Change", "z", "How unusual"} <= set(table.columns)
-    row = table[(table["Series"] == "US 10-year Treasury yield") & table["Window"].str.startswith("t0 to t+5")]
+    assert {"Series", "Window", "From", "To", "Change", "z", "Percentile", "Other events", "Note"} <= set(table.columns)
+    row = table[(table["Series"] == "10Y") & table["Window"].str.startswith("t0 to t+5")]
     assert len(row) == 1
     main(["stats", "--event", "liberation-day-tariffs", "--series", "ust10y", "--json"])
     cli = json.loads(capsys.readouterr().out)
     w = next(w for w in cli["windows"] if (w["start"], w["end"]) == (0, 5))
     assert row["z"].iloc[0] == pytest.approx(w["z"], abs=1e-6)
     assert row["Change"].iloc[0] == f"{w['change']:+.0f} bp"
-    assert (
-        row["How unusual"].iloc[0] == f"larger than {w['percentile']:.0f}% of 6-session moves in the prior five years"
-    )
+    assert row["Percentile"].iloc[0] == pytest.approx(w["percentile"], abs=1e-6)
     assert row["To"].iloc[0].endswith("10 Apr 2025")
 
 
@@ -43,10 +41,11 @@ def test_every_related_series_and_window_and_the_usdjpy_percentile_says_why(app)
     at = app.run()
     table = at.dataframe[0].value
     # the view's series (10Y, USD/JPY) and the event's own daily ones, three windows each
-    assert set(table["Series"]) == {"US 10-year Treasury yield", "USD/JPY"}
+    assert set(table["Series"]) == {"10Y", "USD/JPY"}
     assert len(table) == 6
-    usdjpy = table[table["Series"].str.startswith("USD/JPY")]
-    assert all(text.startswith("n/a: needs 1,260") for text in usdjpy["How unusual"])
+    usdjpy = table[table["Series"] == "USD/JPY"]
+    assert usdjpy["Percentile"].isna().all()
+    assert all("needs 1,260" in note for note in usdjpy["Note"])
 
 
 def test_confounder_warning_names_the_other_events(app):

@@ -32,7 +32,7 @@ def test_event_deep_link_opens_details_with_sources_and_levels(app):
     assert "card" in text and "Sources" in text and "](https://" in text
     assert at.selectbox(key="w_event").value == "kato-treasuries-card"
     table = at.dataframe[0].value
-    assert "US 10-year Treasury yield" in set(table["Series"])
+    assert "10Y" in set(table["Series"])
     fig = figure_of(at)
     solid = [s for s in fig["layout"]["shapes"] if s["type"] == "line" and s["line"]["dash"] == "solid"]
     assert len(solid) == 1 and solid[0]["x0"].startswith("2025-05-02")
@@ -87,6 +87,10 @@ def test_sources_page_lists_every_stored_series(app):
     table = at.dataframe[0].value
     assert {"ust10y", "usdjpy", "tic_japan", "nikkei225"} <= set(table["Key"])
     assert table.set_index("Key").loc["nikkei225", "Rows"] == 0  # licensed: never bundled
+    assert list(table.columns[:4]) == ["Series", "Source", "Link", "Through"]  # what a reader checks first
+    cite = next(m.value for m in at.markdown if "H\\.15" in m.value)
+    assert "**US 10\\-year Treasury yield**: Board of Governors" in cite
+    assert "](https://fred.stlouisfed.org/series/DGS10)" in cite and cite.count("\n- ") + 1 == len(table)
 
 
 def test_returning_from_another_page_restores_the_view(app):

@@ -16,6 +16,7 @@ from usjp.ui.text import md_escape
 # Background for |z| (one orange hue, darker = larger, so it reads without colour vision too).
 Z_SHADES = ((3.0, "#C2410C", "#FFFFFF"), (2.0, "#FDBA74", "#1A1A1A"), (1.0, "#FFEDD5", "#1A1A1A"))
 PERCENTILE_YEARS = "the prior five years"
+PERCENTILE_HELP = f"Share of same-length moves in {PERCENTILE_YEARS} that were smaller"
 
 
 def data_version() -> tuple:
@@ -47,13 +48,6 @@ def z_style(value: object) -> str:
         if abs(value) >= limit:
             return f"background-color: {background}; color: {colour}; font-weight: 600"
     return ""
-
-
-def percentile_text(percentile: float | None, steps: int, reason: str | None = None) -> str:
-    """'larger than 97% of 6-session moves in the prior five years' (or why there is none)."""
-    if percentile is None or (isinstance(percentile, float) and not math.isfinite(percentile)):
-        return "n/a: " + (reason or "not available") if reason else "n/a"
-    return f"larger than {percentile:.0f}% of {steps}-session moves in {PERCENTILE_YEARS}"
 
 
 def headline(short: str, change: float, unit: str, steps: int, z: float | None) -> str:
@@ -128,15 +122,15 @@ def event_tables(
             why = {**result.reasons, **w.reasons}
             daily_rows.append(
                 {
-                    "Series": item.spec.label.split(" (")[0],
+                    "Series": item.spec.short,
                     "Window": w.window.label(),
                     "Change": analysis.format_change(w.change, result.unit),
                     "z": w.z if w.z is not None else float("nan"),
-                    "How unusual": percentile_text(w.percentile, w.window.steps, why.get("percentile")),
+                    "Percentile": w.percentile if w.percentile is not None else float("nan"),
                     "From": f"{w.start_value:,.2f} on {w.start_date:%d %b %Y}" if w.start_date else "–",
                     "To": f"{w.end_value:,.2f} on {w.end_date:%d %b %Y}" if w.end_date else "not yet",
-                    "Other events in window": len(w.confounders),
-                    "Note": "; ".join(why.get(k, "") for k in ("change", "z") if k in why) or "",
+                    "Other events": len(w.confounders),
+                    "Note": "; ".join(why[k] for k in ("change", "z", "percentile") if why.get(k)),
                 }
             )
     return pd.DataFrame(daily_rows), pd.DataFrame(period_rows), confounders
@@ -147,7 +141,7 @@ def render_event_stats(event: events.Event, loaded: list[LoadedSeries], all_even
     daily, periods, confounders = event_tables(event, loaded, all_events)
     if len(daily):
         st.markdown("**What happened after**")
-        styled = daily.style.map(z_style, subset=["z"]).format({"z": "{:+.1f}"}, na_rep="n/a")
+        styled = daily.style.map(z_style, subset=["z"]).format({"z": "{:+.1f}", "Percentile": "{:.0f}"}, na_rep="n/a")
         st.dataframe(
             styled,
             hide_index=True,
@@ -156,13 +150,18 @@ def render_event_stats(event: events.Event, loaded: list[LoadedSeries], all_even
             key="event_stats_table",
             column_config={
                 "z": st.column_config.NumberColumn("z", help="Change ÷ (typical daily move × √sessions)"),
-                "Other events in window": st.column_config.NumberColumn("Other events", width="small"),
+                "Percentile": st.column_config.NumberColumn("Percentile", help=PERCENTILE_HELP),
+                "Other events": st.column_config.NumberColumn(
+                    "Other events", help="Other timeline events inside the window"
+                ),
+                "Note": st.column_config.TextColumn("Note", width="large"),
             },
         )
         st.caption(
             "From = last observation before the window (US-close and noon-New-York timing rules applied); "
             "yields move in basis points, FX and prices in percent. z = change ÷ (standard deviation of the "
-            "250 daily moves before the event × √sessions). Shading: |z| ≥ 1, ≥ 2, ≥ 3."
+            "250 daily moves before the event × √sessions); shading: |z| ≥ 1, ≥ 2, ≥ 3. "
+            f"Percentile: {PERCENTILE_HELP.lower()}; n/a says why in Note."
         )
     if confounders:
         by_id = {e.id: e for e in all_events}

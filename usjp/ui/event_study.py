@@ -22,7 +22,7 @@ from usjp.study_view import (
     window_label,
 )
 from usjp.ui import data, state
-from usjp.ui.event_stats import data_version, z_style
+from usjp.ui.event_stats import PERCENTILE_HELP, data_version, z_style
 from usjp.ui.text import md_escape
 
 W = {  # widget keys
@@ -111,12 +111,12 @@ def _display(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Date": pd.to_datetime(rows["date"]),
+            "Event": rows["title"],
             "Series": rows["series"].map(lambda k: catalog.get(k).short),
             "Change": rows["change"],
             "Unit": rows["unit"],
             "z": rows["z"],
             "Percentile": rows["percentile"],
-            "Event": rows["title"],
             "Other events": rows["confounders"].map(lambda c: len(c.split(", ")) if c else 0),
             "Category": rows["category"].map(category_label),
             "From": pd.to_datetime(rows["start_date"]),
@@ -161,12 +161,11 @@ def render_scoreboard(rows: pd.DataFrame, view: StudyView) -> None:
         key="es_scoreboard",
         column_config={
             "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-            "Event": st.column_config.TextColumn("Event", width="large"),
+            # Medium, so the numbers and dates fit beside it on a laptop; the full title shows on hover.
+            "Event": st.column_config.TextColumn("Event", width="medium"),
             "Change": st.column_config.NumberColumn("Change", help="Basis points for yields, percent for FX"),
             "z": st.column_config.NumberColumn("z", help="Change ÷ (typical daily move × √sessions)"),
-            "Percentile": st.column_config.NumberColumn(
-                "Percentile", help="Share of same-length moves in the prior five years that were smaller"
-            ),
+            "Percentile": st.column_config.NumberColumn("Percentile", help=PERCENTILE_HELP),
             "Other events": st.column_config.NumberColumn("Other events", help="Other events inside the window"),
             "From": st.column_config.DateColumn("From", format="YYYY-MM-DD"),
             "To": st.column_config.DateColumn("To", format="YYYY-MM-DD"),

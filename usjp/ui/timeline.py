@@ -71,9 +71,8 @@ def render_controls(available: list[str], data_start: dt.date, data_end: dt.date
             format_func=CATEGORY_LABELS.get,
             key=W["categories"],
         )
-        st.segmented_control(
-            "Events shown", [1, 2, 3], format_func=IMPORTANCE_LABELS.get, key=W["importance"], required=True
-        )
+        # A vertical radio: the three labels as a segmented control wrap into a staircase in the sidebar.
+        st.radio("Events shown", [1, 2, 3], format_func=IMPORTANCE_LABELS.get, key=W["importance"])
     series = tuple(st.session_state[W["series"]]) or View().series
     view = View(
         series=series,
