@@ -99,6 +99,25 @@ def _check_decreasing(stamps: list[pd.Timestamp], name: str, line: int) -> None:
             raise net.BadPayload(f"{name}:{line}: month columns out of order ({older:%Y-%m} after {newer:%Y-%m})")
 
 
+def _take_row(
+    found: dict[str, dict[pd.Timestamp, float]],
+    first: str,
+    cells: list[str],
+    columns: list[tuple[int, pd.Timestamp]],
+    name: str,
+    line: int,
+) -> None:
+    """Record a holder's row (cells at `columns`) when it is one of the countries we keep."""
+    label = _label(first)
+    if label not in TIC_COUNTRIES:
+        return
+    values = found.setdefault(label, {})
+    for i, stamp in columns:
+        value = _number(cells[i] if i < len(cells) else "", name, line, label)
+        if value is not None:
+            values[stamp] = value
+
+
 def _parse_history(text: str, name: str, delimiter: str) -> dict[str, dict[pd.Timestamp, float]]:
     found: dict[str, dict[pd.Timestamp, float]] = {}
     months: list[tuple[int, int]] | None = None
@@ -129,14 +148,8 @@ def _parse_history(text: str, name: str, delimiter: str) -> dict[str, dict[pd.Ti
             continue
         if first.startswith("Department of the Treasury"):
             break
-        label = _label(first)
-        if columns is None or label not in TIC_COUNTRIES:
-            continue
-        values = found.setdefault(label, {})
-        for i, stamp in columns:
-            value = _number(cells[i] if i < len(cells) else "", name, line, label)
-            if value is not None:
-                values[stamp] = value
+        if columns is not None:
+            _take_row(found, first, cells, columns, name, line)
     return found
 
 
@@ -152,14 +165,8 @@ def _parse_current(text: str, name: str) -> dict[str, dict[pd.Timestamp, float]]
             continue
         if first.startswith("Notes:"):
             break
-        label = _label(first)
-        if columns is None or label not in TIC_COUNTRIES:
-            continue
-        values = found.setdefault(label, {})
-        for i, stamp in columns:
-            value = _number(cells[i] if i < len(cells) else "", name, line, label)
-            if value is not None:
-                values[stamp] = value
+        if columns is not None:
+            _take_row(found, first, cells, columns, name, line)
     return found
 
 
