@@ -23,8 +23,9 @@ state.sync_from_url(
     page="timeline",
 )
 ui.take_chart_click(st.session_state.get(CHART_KEY))
-view = ui.render_controls(available, data_start, data_end)
+view = ui.current_view()
 state.render_notices()
+controls = st.sidebar.container()  # filled after the chart is sent (see ui.render_controls)
 
 loaded = [s for s in (data.load_series(k) for k in view.series) if s is not None]
 start, end = view.window(data_start, data_end)
@@ -39,6 +40,8 @@ st.plotly_chart(
     theme=None,
     config=ui.chart_config(view, phone),
 )
+with controls:
+    ui.render_controls(available, data_start, data_end)
 if loaded:  # one element for all the series' provenance lines: fewer elements to redraw per rerun
     st.caption("  \n".join(item.caption() for item in loaded))
 

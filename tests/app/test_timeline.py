@@ -109,3 +109,18 @@ def test_notices_show_url_text_literally(app):
     app.query_params["series"] = "**bold**"
     at = app.run()
     assert "\\*\\*bold\\*\\*" in at.warning[0].value  # escaped: markdown in a link is not rendered
+
+
+def test_a_custom_range_that_ends_before_it_starts_is_explained_and_not_drawn(app):
+    import datetime as dt
+
+    at = app.run()
+    at.selectbox(key="w_range").set_value("custom").run()
+    at.date_input(key="w_start").set_value(dt.date(2025, 6, 1))
+    at.date_input(key="w_end").set_value(dt.date(2025, 5, 1)).run()
+    assert not at.exception
+    assert any("start date before the end date" in w.value for w in at.sidebar.warning)
+    start, end = figure_of(at)["layout"]["xaxis"]["range"]
+    assert start < "2011" and end > "2026"  # every date in the data meanwhile, not an empty chart
+    # The reader's dates are kept in the controls for them to fix.
+    assert at.date_input(key="w_start").value == dt.date(2025, 6, 1)

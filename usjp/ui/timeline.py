@@ -45,50 +45,60 @@ def apply_view(view: View, data_start: dt.date, data_end: dt.date) -> None:
     st.session_state[W["event"]] = view.event or NO_EVENT
 
 
-def render_controls(available: list[str], data_start: dt.date, data_end: dt.date) -> View:
-    """The sidebar controls; returns the view they describe."""
-    with st.sidebar:
-        st.multiselect(
-            "Series",
-            options=available,
-            format_func=lambda k: catalog.get(k).label,
-            max_selections=MAX_SERIES,
-            key=W["series"],
-            help="Up to four. Two units get two axes; more switch to an indexed scale.",
-        )
-        st.selectbox(
-            "Date range", [p.key for p in PRESETS], format_func=lambda k: PRESET_BY_KEY[k].label, key=W["range"]
-        )
-        if st.session_state[W["range"]] == "custom":
-            left, right = st.columns(2)
-            left.date_input("From", min_value=data_start, max_value=data_end, key=W["start"])
-            right.date_input("To", min_value=data_start, max_value=data_end, key=W["end"])
-        st.radio("Scale", list(MODE_LABELS), format_func=MODE_LABELS.get, key=W["mode"], horizontal=True)
-        st.pills(
-            "Event categories",
-            CATEGORIES,
-            selection_mode="multi",
-            format_func=CATEGORY_LABELS.get,
-            key=W["categories"],
-        )
-        # A vertical radio: the three labels as a segmented control wrap into a staircase in the sidebar.
-        st.radio("Events shown", [1, 2, 3], format_func=IMPORTANCE_LABELS.get, key=W["importance"])
-    series = tuple(st.session_state[W["series"]]) or View().series
+def render_controls(available: list[str], data_start: dt.date, data_end: dt.date) -> None:
+    """The view's controls, in the current container (the page puts them in the sidebar).
+
+    Their values are in session state already (set from the URL or by the reader's last change), so
+    a page can read the view (`current_view`) and send its chart before drawing them: on a first
+    visit the browser then fetches the chart's code before the widgets'.
+    """
+    st.multiselect(
+        "Series",
+        options=available,
+        format_func=lambda k: catalog.get(k).label,
+        max_selections=MAX_SERIES,
+        key=W["series"],
+        help="Up to four. Two units get two axes; more switch to an indexed scale.",
+    )
+    st.selectbox("Date range", [p.key for p in PRESETS], format_func=lambda k: PRESET_BY_KEY[k].label, key=W["range"])
+    if st.session_state[W["range"]] == "custom":
+        left, right = st.columns(2)
+        left.date_input("From", min_value=data_start, max_value=data_end, key=W["start"])
+        right.date_input("To", min_value=data_start, max_value=data_end, key=W["end"])
+        if not _custom_range_ok():
+            st.warning("Pick a start date before the end date; showing the preset range meanwhile.")
+    st.radio("Scale", list(MODE_LABELS), format_func=MODE_LABELS.get, key=W["mode"], horizontal=True)
+    st.pills(
+        "Event categories",
+        CATEGORIES,
+        selection_mode="multi",
+        format_func=CATEGORY_LABELS.get,
+        key=W["categories"],
+    )
+    # A vertical radio: the three labels as a segmented control wrap into a staircase in the sidebar.
+    st.radio("Events shown", [1, 2, 3], format_func=IMPORTANCE_LABELS.get, key=W["importance"])
+
+
+def _custom_range_ok() -> bool:
+    start, end = st.session_state.get(W["start"]), st.session_state.get(W["end"])
+    return isinstance(start, dt.date) and isinstance(end, dt.date) and start < end
+
+
+def current_view() -> View:
+    """The view the controls describe, read from their state (see `render_controls`)."""
+    state = st.session_state
     view = View(
-        series=series,
-        range=st.session_state[W["range"]],
-        categories=tuple(c for c in CATEGORIES if c in (st.session_state[W["categories"]] or [])),
-        importance=int(st.session_state[W["importance"]] or 1),
-        mode=st.session_state[W["mode"]],
-        event=st.session_state[W["event"]] or None,
+        series=tuple(state[W["series"]]) or View().series,
+        range=state[W["range"]],
+        categories=tuple(c for c in CATEGORIES if c in (state[W["categories"]] or [])),
+        importance=int(state[W["importance"]] or 1),
+        mode=state[W["mode"]],
+        event=state[W["event"]] or None,
     )
     if view.range == "custom":
-        start, end = st.session_state[W["start"]], st.session_state[W["end"]]
-        if isinstance(start, dt.date) and isinstance(end, dt.date) and start < end:
-            view = replace(view, start=start, end=end)
-        else:
-            st.sidebar.warning("Pick a start date before the end date; showing the preset range meanwhile.")
-            view = replace(view, range="all")
+        if _custom_range_ok():
+            return replace(view, start=state[W["start"]], end=state[W["end"]])
+        return replace(view, range="all")
     return view
 
 
