@@ -52,6 +52,9 @@ for spec in catalog.SERIES:
         f"- **{md_escape(spec.label)}**: {md_escape(spec.publisher)}, via {md_escape(rows[-1]['Source'])} "
         f"({md_escape(spec.license)}). {md_link('Series page', spec.url)}"
     )
+# A short heading on the left: the table's toolbar (shown above its right edge on touch screens) then
+# covers empty space, not the paragraph.
+st.subheader("Series")
 st.dataframe(
     pd.DataFrame(rows),
     hide_index=True,

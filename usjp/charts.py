@@ -222,6 +222,9 @@ def build_timeline_figure(
                 }
             )
         if e.id == selected:
+            # The label reads away from the nearer edge, so it never runs off the chart; shorter on a phone.
+            right_half = (e.date - start) > (end - start) / 2
+            most = 26 if compact else 60
             annotations.append(
                 {
                     "xref": "x",
@@ -229,9 +232,9 @@ def build_timeline_figure(
                     "x": pd.Timestamp(e.date),
                     "y": 1.0,
                     "yanchor": "top",
-                    "xanchor": "left",
-                    "xshift": 4,
-                    "text": escape(e.title if len(e.title) <= 60 else e.title[:57] + "..."),
+                    "xanchor": "right" if right_half else "left",
+                    "xshift": -4 if right_half else 4,
+                    "text": escape(e.title if len(e.title) <= most else e.title[: most - 1].rstrip() + "…"),
                     "showarrow": False,
                     "font": {"size": 12, "color": "#000000"},
                     "bgcolor": "rgba(255,255,255,0.85)",

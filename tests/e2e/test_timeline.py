@@ -160,9 +160,12 @@ LABEL_BOXES = """() => {
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_lane_labels_ticks_and_footer_fit_the_figure(open_tab, server, size):
-    tab = open_tab(harness.DESKTOP if size == "desktop" else harness.PHONE).goto(server.url(HOME.url_path))
+@pytest.mark.parametrize("event", ["", "appeals-court-ieepa-ruling"])  # none, and one at the right edge
+def test_lane_labels_ticks_and_footer_fit_the_figure(open_tab, server, size, event):
+    query = f"event={event}" if event else ""
+    tab = open_tab(harness.DESKTOP if size == "desktop" else harness.PHONE).goto(server.url(HOME.url_path, query))
     boxes = tab.page.evaluate(LABEL_BOXES)
+    assert len(boxes["notes"]) == (2 if event else 1)  # the footer, and the selected event's label
     assert len(boxes["lanes"]) >= 6 and boxes["ticks"]
     for label in boxes["lanes"] + boxes["ticks"]:  # left of the plot, inside the figure
         assert boxes["svg"]["left"] - 0.5 <= label["left"] and label["right"] <= boxes["plotLeft"] + 0.5, label
