@@ -87,19 +87,11 @@ def parse_study_view(params: Mapping[str, str | Sequence[str]], stored: Sequence
         if good:
             view = replace(view, categories=good)
 
-    sort = single("sort")
-    if sort is not None:
-        if sort in SORTS:
-            view = replace(view, sort=sort)
-        else:
-            notices.append(f"Ignored sort order {short(sort)!r}: use one of {', '.join(SORTS)}.")
+    if sort := query.choice("sort", SORTS, f"Ignored sort order {{value}}: use one of {', '.join(SORTS)}."):
+        view = replace(view, sort=sort)
 
-    pcat = single("pcat")
-    if pcat is not None:
-        if pcat in CATEGORIES:
-            view = replace(view, path_category=pcat)
-        else:
-            notices.append(f"Ignored unknown category {short(pcat)!r} for the aligned paths.")
+    if pcat := query.choice("pcat", CATEGORIES, "Ignored unknown category {value} for the aligned paths."):
+        view = replace(view, path_category=pcat)
 
     pseries = single("pseries")
     if pseries is not None:

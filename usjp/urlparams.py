@@ -49,6 +49,17 @@ class QueryReader:
             return None
         return value
 
+    def choice(self, key: str, allowed: Iterable[str], notice: str) -> str | None:
+        """The value of `key` when it is one of `allowed`; otherwise None, and `notice` (with `{value}`
+        standing for the shortened value) when the parameter was given but not usable."""
+        value = self.single(key)
+        if value is None:
+            return None
+        if value in allowed:
+            return value
+        self.notices.append(notice.format(value=repr(short(value))))
+        return None
+
     def values(self, key: str, max_chars: int) -> list[str] | None:
         """Comma-separated and repeated values of `key`, non-empty; None when absent or too long."""
         raw = self.params.get(key)

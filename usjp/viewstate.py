@@ -98,12 +98,8 @@ def parse_view(
             if good:
                 view = replace(view, series=tuple(good))
 
-    range_key = single("range")
-    if range_key is not None:
-        if range_key in PRESET_BY_KEY:
-            view = replace(view, range=range_key)
-        else:
-            notices.append(f"Ignored unknown date range {short(range_key)!r}.")
+    if range_key := query.choice("range", PRESET_BY_KEY, "Ignored unknown date range {value}."):
+        view = replace(view, range=range_key)
     start_raw, end_raw = single("start"), single("end")
     if start_raw is not None or end_raw is not None:
         start = _date(start_raw) if start_raw is not None else None
@@ -144,19 +140,11 @@ def parse_view(
         else:
             notices.append(f"Ignored importance {short(imp)!r}: use 1, 2 or 3.")
 
-    event = single("event")
-    if event is not None:
-        if event in event_ids:
-            view = replace(view, event=event)
-        else:
-            notices.append(f"No event with id {short(event)!r}; showing none.")
+    if event := query.choice("event", event_ids, "No event with id {value}; showing none."):
+        view = replace(view, event=event)
 
-    mode = single("mode")
-    if mode is not None:
-        if mode in MODES:
-            view = replace(view, mode=mode)
-        else:
-            notices.append(f"Ignored display mode {short(mode)!r}: use 'levels' or 'indexed'.")
+    if mode := query.choice("mode", MODES, "Ignored display mode {value}: use 'levels' or 'indexed'."):
+        view = replace(view, mode=mode)
     return replace(view, notices=tuple(notices))
 
 

@@ -115,14 +115,5 @@ def test_three_units_force_indexed():
 
 def test_event_text_is_escaped_for_plotly():
     bad = ev("x", "2025-03-04", title="<img src=x onerror=alert(1)>")
-    fig = build_timeline_figure(
-        [],
-        [bad],
-        start=dt.date(2025, 3, 1),
-        end=dt.date(2025, 3, 31),
-        title="t",
-        subtitle="",
-        source_lines=[],
-        as_of="",
-    )
+    fig = bare_figure([], [bad])
     assert fig.data[0].customdata[0][1] == "&lt;img src=x onerror=alert(1)&gt;"
