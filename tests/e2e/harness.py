@@ -297,10 +297,13 @@ def event_markers(page) -> list[dict]:
     return page.evaluate(EVENT_MARKERS)
 
 
-def isolated_marker(page, min_gap_px: float = 24.0) -> dict:
-    """An event marker with no other marker within `min_gap_px`, so hovering it cannot hit a neighbour."""
+def isolated_marker(page, min_gap_px: float = 24.0, exclude: str | None = None) -> dict:
+    """An event marker with no other marker within `min_gap_px`, so hovering it cannot hit a neighbour
+    (not the marker of event `exclude`)."""
     markers = event_markers(page)
     for m in sorted(markers, key=lambda m: m["x"]):
+        if m["id"] == exclude:
+            continue
         if all(((m["x"] - o["x"]) ** 2 + (m["y"] - o["y"]) ** 2) ** 0.5 >= min_gap_px for o in markers if o is not m):
             return m
     raise AssertionError(f"no isolated event marker among {len(markers)}")

@@ -96,6 +96,29 @@ def test_controls_update_the_chart_and_the_url(open_tab, server):
     tab.assert_healthy()
 
 
+def test_scale_switch_keeps_the_open_event_and_markers_still_select(open_tab, server):
+    """The Scale radio reruns only the chart's part of the page: the open event must stay, the URL must
+    follow, and a marker clicked afterwards must still open its event below the chart."""
+    event_id = parse_qs(HOME.sample_query)["event"][0]
+    tab = open_tab({"viewport": {"width": 1440, "height": 1800}}).goto(server.url("", f"event={event_id}"))
+    opened = tab.page.locator(DETAILS).inner_text()
+
+    tab.page.locator(".st-key-w_mode").get_by_text("Indexed", exact=False).click()
+    wait_figure(tab, f"f.y_title === {INDEXED_TITLE!r}")
+    assert query(tab)["mode"] == ["indexed"] and query(tab)["event"] == [event_id]
+    assert tab.figure()["selected"] == [event_id]
+    assert tab.page.locator(DETAILS).inner_text() == opened
+
+    other = harness.isolated_marker(tab.page, exclude=event_id)
+    tab.page.mouse.click(other["x"], other["y"])
+    tab.page.locator(DETAILS).get_by_text(html.unescape(other["title"]), exact=True).wait_for()
+    harness.wait_idle(tab.page)
+    assert query(tab)["event"] == [other["id"]] and query(tab)["mode"] == ["indexed"]
+    assert tab.figure()["selected"] == [other["id"]]
+    assert tab.figure()["y_title"] == INDEXED_TITLE
+    tab.assert_healthy()
+
+
 def test_shared_link_reproduces_the_view(open_tab, server):
     tab = open_tab().goto(server.url())
     tab.page.locator(".st-key-w_mode").get_by_text("Indexed", exact=False).click()

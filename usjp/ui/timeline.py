@@ -67,7 +67,6 @@ def render_controls(available: list[str], data_start: dt.date, data_end: dt.date
         right.date_input("To", min_value=data_start, max_value=data_end, key=W["end"])
         if not _custom_range_ok():
             st.warning("Pick a start date before the end date; showing the preset range meanwhile.")
-    st.radio("Scale", list(MODE_LABELS), format_func=MODE_LABELS.get, key=W["mode"], horizontal=True)
     st.pills(
         "Event categories",
         CATEGORIES,
@@ -77,6 +76,18 @@ def render_controls(available: list[str], data_start: dt.date, data_end: dt.date
     )
     # A vertical radio: the three labels as a segmented control wrap into a staircase in the sidebar.
     st.radio("Events shown", [1, 2, 3], format_func=IMPORTANCE_LABELS.get, key=W["importance"])
+
+
+def render_scale_control() -> None:
+    """Levels or indexed: drawn with the chart (not in the sidebar), so switching reruns only the chart."""
+    st.radio(
+        "Scale",
+        list(MODE_LABELS),
+        format_func=MODE_LABELS.get,
+        key=W["mode"],
+        horizontal=True,
+        label_visibility="collapsed",
+    )
 
 
 def _custom_range_ok() -> bool:
@@ -162,12 +173,17 @@ def render_event_details(event: Event, loaded: list[LoadedSeries]) -> None:
 LAST_CLICK = "_last_chart_click"
 
 
+def chart_click_pending(chart_state: object) -> bool:
+    """A marker was clicked that `take_chart_click` has not taken yet."""
+    clicked = selected_from_chart(chart_state)
+    return bool(clicked) and clicked != st.session_state.get(LAST_CLICK)
+
+
 def take_chart_click(chart_state: object) -> None:
     """A newly clicked marker becomes the selected event (before the picker widget is drawn)."""
-    clicked = selected_from_chart(chart_state)
-    if clicked and clicked != st.session_state.get(LAST_CLICK):
-        st.session_state[W["event"]] = clicked
-    st.session_state[LAST_CLICK] = clicked
+    if chart_click_pending(chart_state):
+        st.session_state[W["event"]] = selected_from_chart(chart_state)
+    st.session_state[LAST_CLICK] = selected_from_chart(chart_state)
 
 
 def _span(start: dt.date, end: dt.date) -> str:
