@@ -146,9 +146,10 @@ def run_browser(rounds: int) -> dict:
                     warm[which].append(elapsed)
             log(f"  warm: app {median(warm['app'])} s, floor {median(warm['floor'])} s")
             interaction = {"app": [], "floor": []}
-            for i in range(2):
+            # Single clicks range over ±30% here: 4 alternating blocks of 8 give each median 32 samples.
+            for i in range(4):
                 for which in ("app", "floor") if i % 2 == 0 else ("floor", "app"):
-                    interaction[which] += bench.interaction(servers[which], rounds * 2)
+                    interaction[which] += bench.interaction(servers[which], 8)
             log(f"  interaction: app {median(interaction['app'])} s, floor {median(interaction['floor'])} s")
             warm_by_page = {}
             from usjp.ui.nav import PAGES
