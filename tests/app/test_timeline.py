@@ -55,7 +55,7 @@ def test_deep_link_restores_every_control(app):
     assert at.selectbox(key="w_range").value == "custom"
     fig = figure_of(at)
     assert fig["layout"]["yaxis"]["title"]["text"] == "Index (start = 100)"
-    assert [t["name"] for t in marker_traces(fig)] == ["Tariffs"]
+    assert {row[2] for t in marker_traces(fig) for row in t["customdata"]} == {"Tariffs"}
     assert all(imp >= 11 for t in marker_traces(fig) for imp in t["marker"]["size"])  # importance >= 2
     assert fig["layout"]["xaxis"]["range"][0].startswith("2025-03-01")
 

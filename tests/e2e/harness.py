@@ -270,6 +270,7 @@ FIGURE_STATE = """() => {
     y2_title: title(lay.yaxis2),
     title: title(lay),
     event_ids: gd.data.filter(t => t.customdata).flatMap(t => t.customdata.map(r => r[0])),
+    lanes: lay.yaxis3 && lay.yaxis3.ticktext ? Array.from(lay.yaxis3.ticktext) : [],
     selected: selected,
   };
 }"""

@@ -125,7 +125,7 @@ def test_shared_link_reproduces_the_view(open_tab, server):
     wait_figure(tab, f"f.y_title === {INDEXED_TITLE!r}")
     choose(tab, "w_range", "Since the 2024 US election")
     tab.page.locator(".st-key-w_categories").get_by_role("button", name="Tariffs", exact=True).click()
-    wait_figure(tab, "!f.traces.includes('Tariffs')")
+    wait_figure(tab, "!f.lanes.includes('Tariffs')")
     open_options(tab, "w_event")
     tab.page.get_by_role("option").nth(1).click()  # the first event in the list
     wait_figure(tab, "f.selected.length === 1")
