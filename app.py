@@ -2,17 +2,24 @@
 
 import streamlit as st
 
-from usjp.events import EventError
-from usjp.ui import data
+from usjp.ui.boot import preload_chart_code
 from usjp.ui.nav import PAGES
-from usjp.ui.refresh import render_refresh_control
 
 st.set_page_config(page_title="US–Japan trade tensions and markets", layout="wide")
-
+# Both before the heavy imports below (pandas, pydantic, the data layer), which take about half a
+# second on a cold start: the browser loads the chart code meanwhile, and shows the page names at once
+# (a fresh server's first visitor otherwise sees Streamlit's file-name list of pages/ until then).
+# The preload's slot is emptied before anything else goes into the sidebar.
+chart_code = preload_chart_code(p.url_path for p in PAGES if p.has_chart)
 pg = st.navigation(
     [st.Page(p.script, title=p.title, url_path=p.url_path or None, default=not p.url_path) for p in PAGES]
 )
 
+from usjp.events import EventError  # noqa: E402
+from usjp.ui import data  # noqa: E402
+from usjp.ui.refresh import render_refresh_control  # noqa: E402
+
+chart_code.empty()
 with st.sidebar:
     st.markdown("**US–Japan trade tensions and markets**")
     st.caption(

@@ -61,7 +61,7 @@ class Stats:
 
 # After a change a page may legitimately show no chart (e.g. a category with no events): every chart
 # that is there must be drawn.
-DRAWN_IF_ANY = "() => [...document.querySelectorAll('.js-plotly-plot')].every(p => p._fullLayout && p.data)"
+DRAWN_IF_ANY = f"() => [...document.querySelectorAll('{harness.CHART}')].every(p => p._fullLayout && p.data)"
 
 
 class Step(Exception):

@@ -36,7 +36,7 @@ TARGETS = {
     "payload_bytes": ("<=", 400_000),  # every page's default view
     "rss_growth_mib": ("<=", 50.0),  # rss_mib_10 - rss_mib_1
 }
-Y_TITLE = "() => { const g = document.querySelector('.js-plotly-plot'); return g && g.layout.yaxis.title.text; }"
+Y_TITLE = f"() => {{ const g = document.querySelector('{harness.CHART}'); return g && g.layout.yaxis.title.text; }}"
 
 
 def median(values: list[float]) -> float:

@@ -7,8 +7,6 @@ from usjp.ui import boot, data, state
 from usjp.ui import timeline as ui
 from usjp.viewstate import parse_view, to_params
 
-CHART_KEY = "timeline_chart"
-
 boot.ensure_app_navigation()
 
 all_events = data.load_events()
@@ -22,7 +20,7 @@ state.sync_from_url(
     widget_keys=ui.W.values(),
     page="timeline",
 )
-ui.take_chart_click(st.session_state.get(CHART_KEY))
+ui.take_chart_click(st.session_state.get(ui.CHART_KEY))
 view = ui.current_view()
 state.render_notices()
 controls = st.sidebar.container()  # filled after the chart is sent (see ui.render_controls)
@@ -37,13 +35,13 @@ phone = ui.is_phone()
 def chart_panel() -> None:
     """The Scale control and the chart. Switching the scale reruns only this part: the rest of the page
     does not depend on it, and redrawing it was a fifth of the browser's work per switch."""
-    if ui.chart_click_pending(st.session_state.get(CHART_KEY)):
+    if ui.chart_click_pending(st.session_state.get(ui.CHART_KEY)):
         st.rerun()  # a clicked marker selects an event: the whole page shows it
     ui.render_scale_control()
     shown_view = ui.current_view()
     st.plotly_chart(
         ui.timeline_figure(shown_view, start, end, phone),
-        key=CHART_KEY,
+        key=ui.CHART_KEY,
         on_select="rerun",
         selection_mode="points",
         theme=None,

@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
 ]
 HOST = "127.0.0.1"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-CHART = ".js-plotly-plot"
+CHART = '[data-testid="stMain"] .js-plotly-plot'  # the page's charts, not the sidebar's code preload
 EXCEPTION = '[data-testid="stException"]'
 APP_CAPTION = "US–Japan trade tensions and markets"
 DESKTOP = {"viewport": {"width": 1440, "height": 900}}
@@ -228,8 +228,8 @@ def wait_idle(page, timeout_ms: float = 30_000, settle_ms: int = 150) -> None:
 
 
 CHARTS_DRAWN = """() => {
-  const plots = [...document.querySelectorAll('.js-plotly-plot')];
-  return plots.length > 0 && plots.every(p => p._fullLayout && Array.isArray(p.data));
+  const plots = [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')];
+  return plots.length > 0 && plots.every(p => p._fullLayout && Array.isArray(p.data) && p.data.length > 0);
 }"""
 
 
@@ -254,7 +254,7 @@ def raise_on_exception(page) -> None:
 
 # The first chart's figure as plain JSON: what a shared link must reproduce.
 FIGURE_STATE = """() => {
-  const gd = document.querySelector('.js-plotly-plot');
+  const gd = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
   if (!gd || !gd.data) return null;
   const lay = gd.layout || {};
   const title = (a) => (a && a.title && (typeof a.title === 'string' ? a.title : a.title.text)) || '';
@@ -277,7 +277,7 @@ FIGURE_STATE = """() => {
 
 # Where an event's marker is on screen (page coordinates), or null when it is not drawn.
 EVENT_MARKERS = """() => {
-  const gd = document.querySelector('.js-plotly-plot');
+  const gd = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
   const box = gd.getBoundingClientRect();
   const out = [];
   gd._fullData.forEach((fd, i) => {

@@ -30,6 +30,7 @@ W = {  # widget keys
     "event": "w_event",
 }
 NO_EVENT = ""
+CHART_KEY = "timeline_chart"
 
 
 def apply_view(view: View, data_start: dt.date, data_end: dt.date) -> None:
