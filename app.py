@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from usjp.ui.boot import preload_chart_code
+from usjp.ui.boot import IMPORT_LOCK, preload_chart_code
 from usjp.ui.nav import PAGES
 
 st.set_page_config(page_title="US–Japan trade tensions and markets", layout="wide")
@@ -15,9 +15,10 @@ pg = st.navigation(
     [st.Page(p.script, title=p.title, url_path=p.url_path or None, default=not p.url_path) for p in PAGES]
 )
 
-from usjp.events import EventError  # noqa: E402
-from usjp.ui import data  # noqa: E402
-from usjp.ui.refresh import render_refresh_control  # noqa: E402
+with IMPORT_LOCK:  # not while another session's preload figure is being drawn (see usjp/ui/boot.py)
+    from usjp.events import EventError
+    from usjp.ui import data
+    from usjp.ui.refresh import render_refresh_control
 
 chart_code.empty()
 with st.sidebar:

@@ -2,15 +2,20 @@
 
 import streamlit as st
 
+from usjp.ui import boot
+
+# First: a run in Streamlit's legacy pages/ mode stops here, so the app's modules are first imported
+# by app.py (under its import lock, see usjp/ui/boot.py).
+boot.ensure_app_navigation()
+
 from usjp.charts import export_config
 from usjp.study_view import to_params
-from usjp.ui import boot, data, event_stats, state
+from usjp.ui import data, event_stats, state
 from usjp.ui import event_study as ui
 from usjp.ui.timeline import is_phone
 
 PATHS_KEY = "es_paths_chart"
 
-boot.ensure_app_navigation()
 
 all_events = data.load_events()
 available = ui.usable_series()

@@ -1,15 +1,20 @@
 """Data and sources: every series with its publisher, licence, coverage and checksum."""
 
+import streamlit as st
+
+from usjp.ui import boot
+
+# First: a run in Streamlit's legacy pages/ mode stops here, so the app's modules are first imported
+# by app.py (under its import lock, see usjp/ui/boot.py).
+boot.ensure_app_navigation()
+
 from types import SimpleNamespace
 
 import pandas as pd
-import streamlit as st
 
 from usjp import catalog
-from usjp.ui import boot, data, state
+from usjp.ui import data, state
 from usjp.ui.text import md_escape, md_link
-
-boot.ensure_app_navigation()
 
 
 def _no_view(params: dict[str, list[str]]) -> SimpleNamespace:

@@ -2,12 +2,16 @@
 
 import streamlit as st
 
+from usjp.ui import boot
+
+# First: a run in Streamlit's legacy pages/ mode stops here, so the app's modules are first imported
+# by app.py (under its import lock, see usjp/ui/boot.py).
+boot.ensure_app_navigation()
+
 from usjp import events as ev
-from usjp.ui import boot, data, state
+from usjp.ui import data, state
 from usjp.ui import timeline as ui
 from usjp.viewstate import parse_view, to_params
-
-boot.ensure_app_navigation()
 
 all_events = data.load_events()
 by_id = {e.id: e for e in all_events}

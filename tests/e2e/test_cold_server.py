@@ -83,3 +83,17 @@ def test_a_page_without_charts_does_not_load_the_chart_code(open_tab, chromium):
         tab = open_tab().goto(server.url(spec.url_path), has_chart=False)
         assert tab.page.evaluate(CHART_CODE_REQUESTS) == []
         tab.assert_healthy()
+
+
+def test_concurrent_first_visitors_of_a_fresh_server_all_get_their_pages(open_tab, chromium):
+    """Sessions that start together run app.py in parallel threads: one is still importing pandas when
+    another draws its preload figure, whose Plotly code must not see the half-imported module."""
+    with harness.StreamlitServer(log_path=harness.ARTIFACTS / "logs" / "cold-server-concurrent.log") as server:
+        specs = [PAGES[i % len(PAGES)] for i in range(6)]
+        tabs = [open_tab() for _ in specs]
+        for tab, spec in zip(tabs, specs, strict=True):
+            tab.page.goto(server.url(spec.url_path), wait_until="commit")
+        for tab, spec in zip(tabs, specs, strict=True):
+            harness.wait_ready(tab.page, spec.has_chart)
+            tab.assert_healthy()
+        assert "Traceback" not in server.log()

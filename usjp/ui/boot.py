@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -27,6 +28,10 @@ def ensure_app_navigation() -> None:
 
 
 PRELOAD_KEY = "_chart_code_preloaded"
+# Held by app.py around its heavy imports, and here around the preload figure. Sessions run app.py in
+# parallel threads, and Plotly's figure code looks pandas up in sys.modules without importing it: on a
+# fresh server it could find the half-initialised module another session is still importing.
+IMPORT_LOCK = threading.Lock()
 # An empty, see-through figure: it draws nothing, but rendering it makes the browser fetch Plotly.js.
 _BLANK = {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": "rgba(0,0,0,0)"}
 
@@ -50,5 +55,6 @@ def preload_chart_code(chart_paths: Iterable[str]) -> DeltaGenerator:
     if path in set(chart_paths):
         import plotly.graph_objects as go
 
-        slot.plotly_chart(go.Figure(layout=_BLANK), theme=None, config={"staticPlot": True})
+        with IMPORT_LOCK:
+            slot.plotly_chart(go.Figure(layout=_BLANK), theme=None, config={"staticPlot": True})
     return slot
