@@ -37,8 +37,8 @@ phone = ui.is_phone()
 
 @st.fragment
 def chart_panel() -> None:
-    """The Scale control and the chart. Switching the scale reruns only this part: the rest of the page
-    does not depend on it, and redrawing it was a fifth of the browser's work per switch."""
+    """The Scale control and the chart. Switching the scale reruns only this part: nothing else on the
+    page depends on it, and not redrawing the rest took a switch from 0.185 to 0.165 s (floor: 0.146)."""
     if ui.chart_click_pending(st.session_state.get(ui.CHART_KEY)):
         st.rerun()  # a clicked marker selects an event: the whole page shows it
     ui.render_scale_control()

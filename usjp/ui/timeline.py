@@ -182,9 +182,10 @@ def chart_click_pending(chart_state: object) -> bool:
 
 def take_chart_click(chart_state: object) -> None:
     """A newly clicked marker becomes the selected event (before the picker widget is drawn)."""
+    clicked = selected_from_chart(chart_state)
     if chart_click_pending(chart_state):
-        st.session_state[W["event"]] = selected_from_chart(chart_state)
-    st.session_state[LAST_CLICK] = selected_from_chart(chart_state)
+        st.session_state[W["event"]] = clicked
+    st.session_state[LAST_CLICK] = clicked
 
 
 def _span(start: dt.date, end: dt.date) -> str:
