@@ -228,9 +228,9 @@ def wait_idle(page, timeout_ms: float = 30_000, settle_ms: int = 150) -> None:
 
 
 CHARTS_DRAWN = """() => {
-  const plots = [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')];
+  const plots = [...document.querySelectorAll('$CHART')];
   return plots.length > 0 && plots.every(p => p._fullLayout && Array.isArray(p.data) && p.data.length > 0);
-}"""
+}""".replace("$CHART", CHART)
 
 
 def wait_ready(page, has_chart: bool, timeout_ms: float = 45_000) -> None:
@@ -254,7 +254,7 @@ def raise_on_exception(page) -> None:
 
 # The first chart's figure as plain JSON: what a shared link must reproduce.
 FIGURE_STATE = """() => {
-  const gd = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
+  const gd = document.querySelector('$CHART');
   if (!gd || !gd.data) return null;
   const lay = gd.layout || {};
   const title = (a) => (a && a.title && (typeof a.title === 'string' ? a.title : a.title.text)) || '';
@@ -273,11 +273,11 @@ FIGURE_STATE = """() => {
     lanes: lay.yaxis3 && lay.yaxis3.ticktext ? Array.from(lay.yaxis3.ticktext) : [],
     selected: selected,
   };
-}"""
+}""".replace("$CHART", CHART)
 
 # Where an event's marker is on screen (page coordinates), or null when it is not drawn.
 EVENT_MARKERS = """() => {
-  const gd = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
+  const gd = document.querySelector('$CHART');
   const box = gd.getBoundingClientRect();
   const out = [];
   gd._fullData.forEach((fd, i) => {
@@ -291,7 +291,7 @@ EVENT_MARKERS = """() => {
     });
   });
   return out;
-}"""
+}""".replace("$CHART", CHART)
 
 
 def event_markers(page) -> list[dict]:

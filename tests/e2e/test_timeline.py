@@ -167,7 +167,7 @@ def test_back_button_restores_the_previous_view(open_tab, server):
 # Plotly draws tick labels and annotations as SVG text; with fixed margins (no automargin) a label too
 # long for its margin would be cut off or drawn over the markers. Measured in the drawn chart.
 LABEL_BOXES = """() => {
-  const g = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
+  const g = document.querySelector('$CHART');
   const svg = g.querySelector('svg.main-svg').getBoundingClientRect();
   const plot = g.querySelector('.xy3 .nsewdrag, .xy3 rect.nsewdrag') || g.querySelector('.nsewdrag');
   const area = plot.getBoundingClientRect();
@@ -179,7 +179,7 @@ LABEL_BOXES = """() => {
     ticks: [...g.querySelectorAll('.yaxislayer-above .ytick text')].map(box),
     notes: [...g.querySelectorAll('.annotation-text')].map(box),
   };
-}"""
+}""".replace("$CHART", harness.CHART)
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
