@@ -9,6 +9,7 @@ st.set_page_config(page_title="US–Japan trade tensions and markets", layout="w
 # Both before the heavy imports below (pandas, pydantic, the data layer), which take about half a
 # second on a cold start: the browser loads the chart code meanwhile, and shows the page names at once
 # (a fresh server's first visitor otherwise sees Streamlit's file-name list of pages/ until then).
+# These start-up rules, and the tests that guard them: docs/streamlit-notes.md.
 # The preload's slot is emptied before anything else goes into the sidebar.
 chart_code = preload_chart_code(p.url_path for p in PAGES if p.has_chart)
 pg = st.navigation(
@@ -16,8 +17,8 @@ pg = st.navigation(
 )
 
 with IMPORT_LOCK:  # not while another session's preload figure is being drawn (see usjp/ui/boot.py)
-    from usjp.events import EventError
-    from usjp.ui import data
+    from usjp.data.events_file import EventError
+    from usjp.ui import loaders
     from usjp.ui.refresh import render_refresh_control
 
 chart_code.empty()
@@ -30,7 +31,7 @@ with st.sidebar:
     render_refresh_control()
 
 try:
-    data.load_events()
+    loaders.load_events()
 except (EventError, FileNotFoundError) as exc:
     problems = exc.problems if isinstance(exc, EventError) else [f"missing file: {exc.filename}"]
     st.error("The event timeline (data/events.yaml) has problems, so the app cannot start:")

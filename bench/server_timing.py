@@ -58,7 +58,8 @@ def _new_view_reruns(at) -> list[float]:
     import itertools
 
     from usjp.ui import timeline as ui
-    from usjp.viewstate import PRESETS
+    from usjp.ui.keys import TIMELINE as KEYS
+    from usjp.views.timeline import PRESETS
 
     at.run()
     combos = itertools.product(
@@ -69,10 +70,10 @@ def _new_view_reruns(at) -> list[float]:
     )
     times = []
     for n, (preset, mode, importance, extra) in enumerate(combos):
-        at.selectbox(key=ui.W["range"]).set_value(preset)
-        at.radio(key=ui.W["mode"]).set_value(mode)
-        at.session_state[ui.W["importance"]] = importance
-        series = at.multiselect(key=ui.W["series"])
+        at.selectbox(key=KEYS.range).set_value(preset)
+        at.radio(key=KEYS.mode).set_value(mode)
+        at.session_state[KEYS.importance] = importance
+        series = at.multiselect(key=KEYS.series)
         base = [k for k in series.value if k != "ust30y"]
         series.set_value(base + ([extra] if extra else []))
         start = time.perf_counter()
@@ -116,9 +117,11 @@ def measure_pages() -> dict:
 STATS_PROBE = """
 import json, time
 t0 = time.perf_counter()
-from usjp import analysis, catalog, events, store
-evs = events.load_events()
-series = [(s, store.load(s.key).values) for s in catalog.SERIES if s.daily and store.load(s.key) is not None]
+from usjp import analysis, catalog
+from usjp.data import events_file, store
+evs = events_file.read_events()
+stored = [(s, store.read_newest(s.key)) for s in catalog.SERIES if s.daily]
+series = [(s, item.values) for s, item in stored if item is not None]
 t1 = time.perf_counter()
 board = analysis.compute_scoreboard(evs, series)
 t2 = time.perf_counter()
@@ -133,12 +136,6 @@ print(json.dumps({"load_s": t1 - t0, "cold_s": t2 - t1, "warm_s": warm[2], "rows
 
 def measure_statistics() -> dict | None:
     """compute_scoreboard: first call in a fresh process (cold) and the median of 5 more (warm)."""
-    try:
-        from usjp import analysis
-    except ImportError:
-        return None
-    if not hasattr(analysis, "compute_scoreboard"):
-        return None
     out = subprocess.run(
         [sys.executable, "-c", STATS_PROBE], cwd=REPO, capture_output=True, text=True, timeout=600, check=True
     )

@@ -5,55 +5,59 @@ import streamlit as st
 from usjp.ui import boot
 
 # First: a run in Streamlit's legacy pages/ mode stops here, so the app's modules are first imported
-# by app.py (under its import lock, see usjp/ui/boot.py).
+# by app.py (under its import lock). Why: docs/streamlit-notes.md.
 boot.ensure_app_navigation()
 
-from usjp.charts import export_config
-from usjp.study_view import to_params
-from usjp.ui import data, event_stats, state
+from usjp.figures import credits
+from usjp.figures.style import export_config
 from usjp.ui import event_study as ui
-from usjp.ui.timeline import is_phone
+from usjp.ui import loaders, url_state, widgets
+from usjp.ui.keys import STUDY as KEYS
+from usjp.ui.markdown import md_escape
+from usjp.views.event_study import scoreboard_rows
 
-PATHS_KEY = "es_paths_chart"
-
-
-all_events = data.load_events()
-available = ui.usable_series()
-ui.sync_from_url(available)
+# 1/ URL -> widget state
+all_events = loaders.load_events()
+available = loaders.daily_keys()
+url = ui.binding(available)
+url.sync()
 
 st.title("Event study: what happened after")
 st.caption(
     "How far each market moved after each event, how unusual that was for the series, and whether events "
     "of one kind move markets more than ordinary days. The method is explained at the bottom of the page."
 )
-state.render_notices()
+url_state.render_notices()
 
+# 2/ Scoreboard
 st.subheader("Scoreboard")
-board_view = ui.render_scoreboard_controls(available)
-board = event_stats.load_scoreboard((board_view.window,))
-ui.render_scoreboard(ui.scoreboard_rows(board, board_view), board_view)
-if shown := [item for item in (data.load_series(key) for key in board_view.series) if item]:
-    st.caption("  \n".join(item.caption() for item in shown))
+board_view = ui.scoreboard_controls(available)
+board = loaders.load_scoreboard((board_view.window,))
+ui.render_scoreboard(scoreboard_rows(board, board_view), board_view)
+if shown := loaders.load_many(board_view.series):
+    st.caption("  \n".join(widgets.caption_of(item) for item in shown))
 
+# 3/ Aligned paths
 st.subheader("Aligned paths")
-category, series = ui.render_path_controls(available, all_events)
-paths, item = ui.load_aligned(category, series), data.load_series(series)
+category, series = ui.path_controls(available, all_events)
+paths, item = loaders.load_aligned(category, series), loaders.load_series(series)
 if paths is None or item is None or paths.paths.empty:
     st.info("No events of this kind fall inside this series' data.")
 else:
-    phone = is_phone()
+    phone = widgets.is_phone()
     st.plotly_chart(
         ui.paths_figure(paths, category, item, all_events, phone),
-        key=PATHS_KEY,
+        key=KEYS.paths_chart,
         theme=None,
         config=export_config(f"usjp-paths-{category}-{series}", phone),
     )
-    st.caption(item.caption())
-    st.markdown(ui.verdict(paths, category))
+    st.caption(widgets.caption_of(item))
+    st.markdown(md_escape(credits.verdict(paths, category)))
     if skipped := ui.skipped_caption(paths, all_events):
         st.caption(skipped)
 
+# 4/ Method
 st.subheader("Method")
 ui.render_method_note()
 
-state.write_url(to_params(ui.current_view(board_view, category, series)))
+url.write(ui.current_view(board_view, category, series))

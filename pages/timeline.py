@@ -5,62 +5,59 @@ import streamlit as st
 from usjp.ui import boot
 
 # First: a run in Streamlit's legacy pages/ mode stops here, so the app's modules are first imported
-# by app.py (under its import lock, see usjp/ui/boot.py).
+# by app.py (under its import lock). Why, and the page's other ordering rules: docs/streamlit-notes.md.
 boot.ensure_app_navigation()
 
-from usjp import events as ev
-from usjp.ui import data, state
+from usjp.events import filter_events
+from usjp.ui import loaders, url_state, widgets
 from usjp.ui import timeline as ui
-from usjp.viewstate import parse_view, to_params
+from usjp.ui.keys import TIMELINE as KEYS
 
-all_events = data.load_events()
+# 1/ URL -> widget state, and a clicked marker -> the selected event (both before any widget is drawn)
+all_events = loaders.load_events()
 by_id = {e.id: e for e in all_events}
-available = data.available_keys()
-data_start, data_end = data.date_bounds()
-
-state.sync_from_url(
-    lambda p: parse_view(p, set(by_id), available, (data_start, data_end)),
-    lambda v: ui.apply_view(v, data_start, data_end),
-    widget_keys=ui.W.values(),
-    page="timeline",
-)
-ui.take_chart_click(st.session_state.get(ui.CHART_KEY))
+available = loaders.available_keys()
+data_start, data_end = loaders.date_bounds()
+url = ui.binding(list(by_id), available, (data_start, data_end))
+url.sync()
+ui.take_chart_click()
 view = ui.current_view()
-state.render_notices()
-controls = st.sidebar.container()  # filled after the chart is sent (see ui.render_controls)
+url_state.render_notices()
+controls = st.sidebar.container()  # filled after the chart is sent (3/)
 
-loaded = [s for s in (data.load_series(k) for k in view.series) if s is not None]
 start, end = view.window(data_start, data_end)
-shown = ev.filter_events(all_events, view.categories, view.importance, start, end)
-phone = ui.is_phone()
+shown = filter_events(all_events, view.categories, view.importance, start, end)
+phone = widgets.is_phone()
 
 
+# 2/ The Scale control and the chart: a fragment, so switching the scale reruns only this part
 @st.fragment
 def chart_panel() -> None:
-    """The Scale control and the chart. Switching the scale reruns only this part: nothing else on the
-    page depends on it, and not redrawing the rest took a switch from 0.185 to 0.165 s (floor: 0.146)."""
-    if ui.chart_click_pending(st.session_state.get(ui.CHART_KEY)):
+    if ui.chart_click_pending():
         st.rerun()  # a clicked marker selects an event: the whole page shows it
     ui.render_scale_control()
     shown_view = ui.current_view()
     st.plotly_chart(
-        ui.timeline_figure(shown_view, start, end, phone),
-        key=ui.CHART_KEY,
+        loaders.load_timeline_figure(shown_view, start, end, phone),
+        key=KEYS.chart,
         on_select="rerun",
         selection_mode="points",
         theme=None,
         config=ui.chart_config(shown_view, phone),
     )
-    state.write_url(to_params(shown_view), page="timeline")
+    url.write(shown_view)
 
 
 chart_panel()
+
+# 3/ The sidebar controls (their values are already in session state), then provenance
 with controls:
     ui.render_controls(available, data_start, data_end)
-if loaded:  # one element for all the series' provenance lines: fewer elements to redraw per rerun
-    st.caption("  \n".join(item.caption() for item in loaded))
+if loaded := loaders.load_many(view.series):  # one element for all the lines: fewer to redraw per rerun
+    st.caption("  \n".join(widgets.caption_of(item) for item in loaded))
 
-ui.render_event_picker(shown)
+# 4/ The selected event's details
+widgets.render_event_picker(shown, KEYS.event)
 if view.event in by_id:
-    related = [s for s in (data.load_series(k) for k in dict.fromkeys([*view.series, *by_id[view.event].series])) if s]
-    ui.render_event_details(by_id[view.event], related)
+    event = by_id[view.event]
+    widgets.render_event_details(event, loaders.load_many([*view.series, *event.series]), all_events)

@@ -49,7 +49,7 @@ def crashes(*args, **kwargs):
 def fetch_url(url: str, *args, **kwargs):
     """The real downloader against an address that fails for real: `.invalid` never resolves
     (RFC 6761), and nothing listens on 127.0.0.1:1."""
-    from usjp.sources import net
+    from usjp.data.sources import net
 
     return net.http_get(url, timeout=2)
 

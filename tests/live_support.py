@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from usjp.sources import net
+from usjp.data.sources import net
 
 
 def digest_tree(root: Path) -> dict[str, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 H15 = "Board of Governors of the Federal Reserve System, H.15 Selected Interest Rates"
 H10 = "Board of Governors of the Federal Reserve System, H.10 Foreign Exchange Rates"
@@ -12,6 +12,31 @@ US_GOV = "Public domain (U.S. government work); cite the publisher and FRED"
 OECD_LICENSE = "CC BY 4.0 (OECD); attribution required"
 YAHOO_LICENSE = "Licensed exchange/index data: not redistributable; fetched at run time only"
 TIC_URL = "https://ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents/mfhhis01.txt"
+
+
+# Where stored daily history starts when a series is first fetched or imported into the snapshot.
+DAILY_HISTORY_START = date(2010, 1, 1)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """How values in one unit are shown: the axis title and Plotly's hover format."""
+
+    name: str  # as in SeriesSpec.unit and the manifest
+    axis_title: str
+    hover: str  # Plotly hovertemplate fragment for the value
+
+
+UNITS: dict[str, Unit] = {
+    u.name: u
+    for u in (
+        Unit("percent", "Percent", "%{y:.2f}%"),
+        Unit("yen per dollar", "Yen per dollar", "¥%{y:.2f}"),
+        Unit("index", "Index", "%{y:,.2f}"),
+        Unit("billions of dollars", "Billions of dollars", "$%{y:,.1f}bn"),
+        Unit("yen", "Yen", "¥%{y:,.0f}"),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -30,14 +55,28 @@ class SeriesSpec:
     url: str
     license: str
     redistributable: bool
+    # What a value can plausibly be: wide enough for any history since 1970, narrow enough to catch a
+    # wrong unit, a wrong column or garbage. Fetched data outside it is refused (usjp/data/checks.py).
+    plausible: tuple[float, float]
     # New York time at which a daily observation is taken; events later than this on the
     # same date first show up in the next observation (see DESIGN.md, event windows).
     observed_at_et: time | None = None
     live_alternative: str | None = None  # key of a series that can stand in when live
+    history_start: date | None = None  # first date kept when fetched or imported (None: all of it)
 
     @property
     def daily(self) -> bool:
         return self.frequency == "daily"
+
+    @property
+    def display(self) -> Unit:
+        """How this series' values are shown (axis title, hover format)."""
+        return UNITS[self.unit]
+
+    @property
+    def citation(self) -> str:
+        """The one provenance string everywhere: 'FRED DGS10', 'TIC MFH:Japan', 'YAHOO ^N225'."""
+        return f"{self.source.upper()} {self.source_id}"
 
     def provenance(self) -> dict:
         """What the store's manifest records about this series, whoever wrote it (import or refresh)."""
@@ -63,6 +102,7 @@ def _fred(
     frequency: str,
     source_id: str,
     publisher: str,
+    plausible: tuple[float, float],
     license: str = US_GOV,
     observed_at_et: time | None = None,
     live_alternative: str | None = None,
@@ -80,12 +120,19 @@ def _fred(
         url=f"https://fred.stlouisfed.org/series/{source_id}",
         license=license,
         redistributable=True,
+        plausible=plausible,
         observed_at_et=observed_at_et,
         live_alternative=live_alternative,
+        history_start=DAILY_HISTORY_START if frequency == "daily" else None,
     )
 
 
-def _tic(key: str, label: str, short: str, country: str) -> SeriesSpec:
+def _treasury(key: str, label: str, short: str, source_id: str) -> SeriesSpec:
+    """A constant-maturity Treasury yield from H.15 (an end-of-day reading)."""
+    return _fred(key, label, short, "percent", "bp", "daily", source_id, H15, YIELD, observed_at_et=_CLOSE)
+
+
+def _tic(key: str, label: str, short: str, country: str, plausible: tuple[float, float]) -> SeriesSpec:
     return SeriesSpec(
         key=key,
         label=label,
@@ -99,10 +146,13 @@ def _tic(key: str, label: str, short: str, country: str) -> SeriesSpec:
         url=TIC_URL,
         license=US_GOV.replace(" and FRED", ""),
         redistributable=True,
+        plausible=plausible,
     )
 
 
-def _yahoo(key: str, label: str, short: str, unit: str, source_id: str, publisher: str) -> SeriesSpec:
+def _yahoo(
+    key: str, label: str, short: str, unit: str, source_id: str, publisher: str, plausible: tuple[float, float]
+) -> SeriesSpec:
     return SeriesSpec(
         key=key,
         label=label,
@@ -116,6 +166,8 @@ def _yahoo(key: str, label: str, short: str, unit: str, source_id: str, publishe
         url=f"https://finance.yahoo.com/quote/{source_id}",
         license=YAHOO_LICENSE,
         redistributable=False,
+        plausible=plausible,
+        history_start=DAILY_HISTORY_START,
     )
 
 
@@ -123,12 +175,53 @@ def _yahoo(key: str, label: str, short: str, unit: str, source_id: str, publishe
 _CLOSE = time(16, 0)
 _NOON = time(12, 0)
 
+YIELD = (-1.0, 25.0)  # percent
+HOLDINGS = (0.0, 5_000.0)  # $bn, one country
+YEN_PER_DOLLAR = (50.0, 400.0)
+
 SERIES: tuple[SeriesSpec, ...] = (
-    _fred("ust3m", "US 3-month Treasury yield", "3M", "percent", "bp", "daily", "DGS3MO", H15, observed_at_et=_CLOSE),
-    _fred("ust2y", "US 2-year Treasury yield", "2Y", "percent", "bp", "daily", "DGS2", H15, observed_at_et=_CLOSE),
-    _fred("ust5y", "US 5-year Treasury yield", "5Y", "percent", "bp", "daily", "DGS5", H15, observed_at_et=_CLOSE),
-    _fred("ust10y", "US 10-year Treasury yield", "10Y", "percent", "bp", "daily", "DGS10", H15, observed_at_et=_CLOSE),
-    _fred("ust30y", "US 30-year Treasury yield", "30Y", "percent", "bp", "daily", "DGS30", H15, observed_at_et=_CLOSE),
+    _fred(
+        "ust3m",
+        "US 3-month Treasury yield",
+        "3M",
+        "percent",
+        "bp",
+        "daily",
+        "DGS3MO",
+        H15,
+        YIELD,
+        observed_at_et=_CLOSE,
+    ),
+    _fred(
+        "ust2y", "US 2-year Treasury yield", "2Y", "percent", "bp", "daily", "DGS2", H15, YIELD, observed_at_et=_CLOSE
+    ),
+    _fred(
+        "ust5y", "US 5-year Treasury yield", "5Y", "percent", "bp", "daily", "DGS5", H15, YIELD, observed_at_et=_CLOSE
+    ),
+    _fred(
+        "ust10y",
+        "US 10-year Treasury yield",
+        "10Y",
+        "percent",
+        "bp",
+        "daily",
+        "DGS10",
+        H15,
+        YIELD,
+        observed_at_et=_CLOSE,
+    ),
+    _fred(
+        "ust30y",
+        "US 30-year Treasury yield",
+        "30Y",
+        "percent",
+        "bp",
+        "daily",
+        "DGS30",
+        H15,
+        YIELD,
+        observed_at_et=_CLOSE,
+    ),
     _fred(
         "ust10y2y",
         "US 10-year minus 2-year Treasury spread",
@@ -138,6 +231,7 @@ SERIES: tuple[SeriesSpec, ...] = (
         "daily",
         "T10Y2Y",
         "Federal Reserve Bank of St. Louis, from H.15 data",
+        (-6.0, 6.0),  # percentage points
         observed_at_et=_CLOSE,
     ),
     _fred(
@@ -149,6 +243,7 @@ SERIES: tuple[SeriesSpec, ...] = (
         "daily",
         "DEXJPUS",
         H10,
+        YEN_PER_DOLLAR,
         observed_at_et=_NOON,
         live_alternative="usdjpy_yahoo",
     ),
@@ -161,6 +256,7 @@ SERIES: tuple[SeriesSpec, ...] = (
         "daily",
         "DTWEXBGS",
         H10,
+        (50.0, 250.0),
         observed_at_et=_NOON,
     ),
     _fred(
@@ -172,6 +268,7 @@ SERIES: tuple[SeriesSpec, ...] = (
         "monthly",
         "IRLTLT01JPM156N",
         "OECD Main Economic Indicators",
+        (-2.0, 15.0),
         license=OECD_LICENSE,
     ),
     _fred(
@@ -183,11 +280,18 @@ SERIES: tuple[SeriesSpec, ...] = (
         "quarterly",
         "FDHBFIN",
         "U.S. Department of the Treasury, Fiscal Service (Treasury Bulletin OFS-2)",
+        (1.0, 50_000.0),
     ),
-    _tic("tic_japan", "Japan's holdings of US Treasuries (TIC)", "Japan holdings", "Japan"),
-    _tic("tic_china", "China's holdings of US Treasuries (TIC)", "China holdings", "China, Mainland"),
-    _tic("tic_uk", "United Kingdom's holdings of US Treasuries (TIC)", "UK holdings", "United Kingdom"),
-    _tic("tic_total", "All foreign holdings of US Treasuries (TIC grand total)", "Foreign total", "Grand Total"),
+    _tic("tic_japan", "Japan's holdings of US Treasuries (TIC)", "Japan holdings", "Japan", HOLDINGS),
+    _tic("tic_china", "China's holdings of US Treasuries (TIC)", "China holdings", "China, Mainland", HOLDINGS),
+    _tic("tic_uk", "United Kingdom's holdings of US Treasuries (TIC)", "UK holdings", "United Kingdom", HOLDINGS),
+    _tic(
+        "tic_total",
+        "All foreign holdings of US Treasuries (TIC grand total)",
+        "Foreign total",
+        "Grand Total",
+        (100.0, 50_000.0),
+    ),
     _yahoo(
         "usdjpy_yahoo",
         "USD/JPY (Yahoo Finance, JPY=X close)",
@@ -195,8 +299,17 @@ SERIES: tuple[SeriesSpec, ...] = (
         "yen per dollar",
         "JPY=X",
         "ICE Data Services via Yahoo Finance",
+        YEN_PER_DOLLAR,
     ),
-    _yahoo("nikkei225", "Nikkei 225 stock average", "Nikkei 225", "index", "^N225", "Nikkei Inc. via Yahoo Finance"),
+    _yahoo(
+        "nikkei225",
+        "Nikkei 225 stock average",
+        "Nikkei 225",
+        "index",
+        "^N225",
+        "Nikkei Inc. via Yahoo Finance",
+        (1_000.0, 300_000.0),  # index points
+    ),
     _yahoo(
         "toyota",
         "Toyota Motor (7203.T) share price",
@@ -204,6 +317,7 @@ SERIES: tuple[SeriesSpec, ...] = (
         "yen",
         "7203.T",
         "Tokyo Stock Exchange via Yahoo Finance",
+        (50.0, 100_000.0),  # yen per share
     ),
 )
 
@@ -219,6 +333,11 @@ def get(key: str) -> SeriesSpec:
         return CATALOG[key]
     except KeyError:
         raise KeyError(f"unknown series {key!r}; known: {', '.join(CATALOG)}") from None
+
+
+def tic_countries() -> dict[str, str]:
+    """Treasury's row label -> catalog key, for every TIC series in the catalog ("Japan" -> "tic_japan")."""
+    return {s.source_id.removeprefix("MFH:"): s.key for s in SERIES if s.source == "tic"}
 
 
 def by_source_id(source: str, source_id: str) -> SeriesSpec | None:

@@ -1,51 +1,62 @@
-"""The curated event timeline: the `Event` model, loading and validating `data/events.yaml`, filters."""
+"""The curated event timeline's nouns: the `Event` model, the `Category` records, filters.
+
+Reading and validating data/events.yaml is usjp/data/events_file.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Iterable
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from usjp import catalog, store
+from usjp import catalog
 
-# libyaml's safe loader when PyYAML was built with it (about 10x faster on the timeline file).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-CATEGORIES: tuple[str, ...] = (
-    "tariff",
-    "negotiation",
-    "treasury-leverage",
-    "monetary-policy",
-    "fx",
-    "politics",
-    "market-stress",
-    "data-release",
+@dataclass(frozen=True)
+class Category:
+    """One kind of event: everything the app shows about a category lives in this record."""
+
+    slug: str  # as written in events.yaml and in URLs
+    label: str  # lane label, legend, pills: "Tariffs"
+    short: str  # lane label on a phone, where the plot is 390 px wide
+    noun: str  # "15 tariff events"
+    colour: str  # one colour per category everywhere (Okabe–Ito, colour-blind safe)
+    symbol: str  # Plotly marker symbol, so the category reads without colour too
+
+
+CATEGORY_TABLE: tuple[Category, ...] = (
+    Category("tariff", "Tariffs", "Tariffs", "tariff", "#D55E00", "circle"),
+    Category("negotiation", "Trade talks", "Trade talks", "trade-talk", "#009E73", "circle"),
+    Category(
+        "treasury-leverage", "Treasuries as leverage", "Treasuries", "Treasuries-as-leverage", "#CC79A7", "circle"
+    ),
+    Category("monetary-policy", "Central banks", "Central banks", "central-bank", "#0072B2", "circle"),
+    Category("fx", "Currency", "Currency", "currency", "#E69F00", "circle"),
+    Category("politics", "Politics", "Politics", "political", "#7F7F7F", "circle"),
+    Category("market-stress", "Market stress", "Market stress", "market-stress", "#56B4E9", "diamond"),
+    Category("data-release", "Data releases", "Data releases", "data-release", "#B8A000", "circle"),
 )
-CATEGORY_LABELS = {
-    "tariff": "Tariffs",
-    "negotiation": "Trade talks",
-    "treasury-leverage": "Treasuries as leverage",
-    "monetary-policy": "Central banks",
-    "fx": "Currency",
-    "politics": "Politics",
-    "market-stress": "Market stress",
-    "data-release": "Data releases",
-}
+CATEGORIES: tuple[str, ...] = tuple(c.slug for c in CATEGORY_TABLE)  # slugs, in lane order
+_BY_SLUG = {c.slug: c for c in CATEGORY_TABLE}
+
+
+def category(slug: str) -> Category:
+    """The record for `slug`, or a KeyError that lists the known ones."""
+    try:
+        return _BY_SLUG[slug]
+    except KeyError:
+        raise KeyError(f"unknown event category {slug!r}; known: {', '.join(CATEGORIES)}") from None
+
+
 STATUSES = ("confirmed", "reported", "disputed")
 NEW_YORK = ZoneInfo("America/New_York")
 US_CLOSE = dt.time(16, 0)
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _PUBLISHED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def events_path() -> Path:
-    return store.data_dir() / "events.yaml"
 
 
 def _http_url(value: str) -> str:
@@ -172,69 +183,6 @@ class Event(BaseModel):
         if self.after_us_close and (observed_at_et is None or observed_at_et <= US_CLOSE):
             return self.date + dt.timedelta(days=1)
         return self.date
-
-
-class EventError(Exception):
-    """Problems in the events file; `problems` holds one `file:line id field: message` per entry."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-def _id_lines(text: str) -> list[int]:
-    """The 1-based line of each top-level list item, in order."""
-    return [n for n, line in enumerate(text.splitlines(), start=1) if line.startswith("- ")]
-
-
-def parse_events(text: str, path: str | Path = "events.yaml") -> tuple[list[Event], list[str]]:
-    """Parse and validate; return the good events and a list of problems (empty when all is well)."""
-    try:
-        raw = yaml.load(text, Loader=_YAML_LOADER)  # a safe loader (C or Python), never yaml.Loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        return [], [f"{path}:{line} - yaml: {getattr(exc, 'problem', None) or exc}"]
-    if raw is None:
-        raw = []
-    if not isinstance(raw, list):
-        return [], [f"{path}:1 - file: expected a list of events"]
-    lines = _id_lines(text)
-    events: list[Event] = []
-    problems: list[str] = []
-    seen: dict[str, int] = {}
-    for i, item in enumerate(raw):
-        line = lines[i] if i < len(lines) else 0
-        ident = item.get("id", f"#{i + 1}") if isinstance(item, dict) else f"#{i + 1}"
-        if not isinstance(item, dict):
-            problems.append(f"{path}:{line} {ident} entry: expected a mapping of fields")
-            continue
-        try:
-            event = Event.model_validate(item)
-        except ValidationError as exc:
-            for err in exc.errors():
-                field = ".".join(str(p) for p in err["loc"]) or "event"
-                message = err["msg"].removeprefix("Value error, ")
-                if ":" in message and not err["loc"]:
-                    field, _, message = message.partition(": ")
-                problems.append(f"{path}:{line} {ident} {field}: {message}")
-            continue
-        if event.id in seen:
-            problems.append(f"{path}:{line} {event.id} id: duplicate of the event on line {seen[event.id]}")
-            continue
-        seen[event.id] = line
-        events.append(event)
-    events.sort(key=lambda e: (e.date, e.id))
-    return events, problems
-
-
-def load_events(path: Path | None = None) -> list[Event]:
-    """All events from the events file, or EventError listing every problem."""
-    path = path or events_path()
-    events, problems = parse_events(path.read_text(encoding="utf-8"), path.name)
-    if problems:
-        raise EventError(problems)
-    return events
 
 
 def filter_events(

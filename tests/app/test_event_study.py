@@ -131,7 +131,7 @@ def test_every_chart_and_table_says_where_its_data_came_from(app):
 def test_csv_cells_a_spreadsheet_would_run_are_made_text():
     import pandas as pd
 
-    from usjp.ui.event_study import csv_bytes
+    from usjp.publish.csv_file import csv_bytes
 
     rows = pd.DataFrame(
         {

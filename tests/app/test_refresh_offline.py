@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import fakes
 from tests.live_support import digest_tree, offline, online  # noqa: F401 (fixtures)
-from usjp.sources import fred, tic, yahoo
+from usjp.data.sources import fred, tic, yahoo
 from usjp.ui.nav import PAGES
 from usjp.ui.refresh import BUTTON_KEY
 
@@ -108,7 +108,7 @@ def test_secret_key_never_reaches_the_page(data_dir, monkeypatch):
 def test_new_data_shows_on_the_same_run(data_dir, monkeypatch):
     """A successful check stores into the cache and the chart caption moves on at once (the loaders are
     keyed by the stored file's checksum, so nothing stale is served)."""
-    from usjp import store
+    from usjp.data import store
 
     snap = store.snapshot().read("ust10y").values
     body = "observation_date,DGS10\n" + "".join(f"{d:%Y-%m-%d},{v!r}\n" for d, v in snap.items())

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.test_pages import page_id, query_dict, run_page, walk
 from tests.e2e import hostile
-from usjp.events import parse_events
+from usjp.data.events_file import parse_events
 from usjp.ui.nav import PAGES
 
 HOME = next(p for p in PAGES if not p.url_path)
@@ -59,14 +59,14 @@ def _details_panel_with_unvalidated_links() -> None:
     """An AppTest script: the details panel for an event whose links never went through the validator."""
     from tests.e2e import hostile
     from usjp.events import Event, Source
-    from usjp.ui.timeline import render_event_details
+    from usjp.ui.widgets import render_event_details
 
     event = Event.model_validate(hostile.hostile_event())
     sources = tuple(
         Source.model_construct(publisher="Evil", title=f"link {i}", url=url, published=None)
         for i, url in enumerate(hostile.JAVASCRIPT_URLS)
     )
-    render_event_details(event.model_copy(update={"sources": sources}), [])
+    render_event_details(event.model_copy(update={"sources": sources}), [], [])
 
 
 def test_details_panel_drops_non_http_links_even_without_the_validator():

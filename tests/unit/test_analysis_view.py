@@ -8,8 +8,9 @@ import pytest
 from tests.unit.analysis_fixtures import business_series, make_event
 from usjp import analysis, catalog
 from usjp.analysis import Window
-from usjp.study_charts import build_aligned_paths_figure
-from usjp.study_view import StudyView, events_phrase, parse_study_view, to_params, window_label
+from usjp.figures.credits import events_phrase, window_label
+from usjp.figures.event_study import build_aligned_paths_figure
+from usjp.views.event_study import StudyView, parse_study_view, to_params
 
 STORED = ["ust3m", "ust2y", "ust10y", "ust30y", "usdjpy"]
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from usjp.charts import CATEGORY_COLORS, SeriesView, build_timeline_figure
-from usjp.events import Event
+from usjp.events import Event, category
+from usjp.figures.timeline import SeriesView, build_timeline_figure
 
 BASE = {
     "summary": "Something happened that markets noticed.",
@@ -75,7 +75,7 @@ def test_events_are_one_marker_trace_laned_and_coloured_by_category(figure):
     a, b = events["a"], events["b"]
     assert markers.customdata[a][2] == "Tariffs" and markers.customdata[b][2] == "Currency"  # hover line
     assert markers.y[a] == markers.y[events["c"]] != markers.y[b]  # a lane per category
-    assert markers.marker.color[a] == CATEGORY_COLORS["tariff"] and markers.marker.color[b] == CATEGORY_COLORS["fx"]
+    assert markers.marker.color[a] == category("tariff").colour and markers.marker.color[b] == category("fx").colour
     assert figure.layout.yaxis3.ticktext[figure.layout.yaxis3.tickvals.index(markers.y[b])] == "Currency"
     assert "%{customdata[1]}" in markers.hovertemplate
     assert markers.customdata[b][3] == "10Y +20 bp"  # headline move reaches the hover

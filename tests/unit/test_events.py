@@ -8,8 +8,9 @@ import sys
 import pytest
 import yaml
 
-from usjp import events
-from usjp.events import Event, filter_events, parse_events
+from usjp.data import events_file
+from usjp.data.events_file import parse_events
+from usjp.events import Event, filter_events
 
 GOOD = {
     "id": "sample-event",
@@ -110,7 +111,7 @@ def test_filters():
 
 
 def test_real_timeline_is_valid_and_sourced():
-    timeline = events.load_events()
+    timeline = events_file.read_events()
     assert len(timeline) >= 75
     assert all(any(s.url for s in e.sources) for e in timeline)
     ids = {e.id for e in timeline}

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from usjp import store
-from usjp.imports import ImportRefused, import_paths
-from usjp.sources.csvfile import DataFormatError, read_file, read_text
+from usjp.data import store
+from usjp.data.importer import ImportRefused, import_paths
+from usjp.data.sources.csvfile import DataFormatError, read_file, read_text
 
 
 def digest_tree(root: Path) -> dict[str, str]:
@@ -136,7 +136,7 @@ def test_licensed_series_refused_for_snapshot(data_dir, raw):
 def test_licensed_series_goes_to_cache(data_dir, raw):
     (done,) = import_paths([raw / "yahoo_^N225.csv"])
     assert (done.key, done.target) == ("nikkei225", "cache")
-    assert store.load("nikkei225").store == "cache"
+    assert store.read_newest("nikkei225").store == "cache"
     assert not (data_dir / "market" / "nikkei225.csv").exists()
 
 

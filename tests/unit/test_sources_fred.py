@@ -13,7 +13,7 @@ import pytest
 
 from tests import fakes
 from tests.live_support import offline, online  # noqa: F401 (fixtures)
-from usjp.sources import fred, net
+from usjp.data.sources import fred, net
 
 KEY = "abcdef0123456789abcdef0123456789"
 JSON_DGS10 = "fred_api_observations_DGS10_json_2026-08-21_TRIMMED_first60_last60.json"
@@ -56,7 +56,7 @@ def test_api_json_payload_with_ten_decimal_values(samples, data_dir):
     assert len(values) == 120 - 4  # four "." holidays
     assert values[pd.Timestamp("2026-08-20")] == 4.69  # sent as "4.6900000000"
     # The same days in the committed snapshot (imported from independent copies) agree exactly.
-    from usjp import store
+    from usjp.data import store
 
     snap = store.snapshot().read("ust10y").values
     common = values.index.intersection(snap.index)

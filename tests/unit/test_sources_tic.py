@@ -11,8 +11,8 @@ import pytest
 
 from tests import fakes
 from tests.live_support import online  # noqa: F401 (fixture)
-from usjp import store
-from usjp.sources import net, tic
+from usjp.data import store
+from usjp.data.sources import net, tic
 
 HEAD = "tic_mfhhis01_2026-05-18_head_L1-295.txt"
 TAIL = "tic_mfhhis01_2026-05-18_tail_L1137-1353.txt"

@@ -12,7 +12,7 @@ import pytest
 
 from tests import fakes
 from tests.live_support import offline, online  # noqa: F401 (fixtures)
-from usjp.sources import net, yahoo
+from usjp.data.sources import net, yahoo
 
 MULTI_CLOSE_ONLY = "yfinance_USDJPY_X_daily_3row-header_CloseOnly_full.csv"
 MULTI_ADJ = "yfinance_USDJPY_X_daily_3row-header_with-AdjClose_head300.csv"

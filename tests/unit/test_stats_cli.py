@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from usjp import store
 from usjp.cli import main
+from usjp.data import store
 
 REPO = Path(__file__).resolve().parents[2]
 TOP_KEYS = {
@@ -121,7 +121,7 @@ def test_text_output(data_dir, capsys):
 
 
 def test_too_little_history_is_null_with_a_reason(data_dir, capsys):
-    short = store.load("ust10y").values["2025-03-01":"2025-04-30"]
+    short = store.read_newest("ust10y").values["2025-03-01":"2025-04-30"]
     snapshot = store.snapshot()
     with snapshot.locked():
         snapshot.write({"ust10y": (short, snapshot.manifest()["series"]["ust10y"])})

@@ -1,6 +1,6 @@
 """Data-derived text shows literally in markdown; links are http(s) only."""
 
-from usjp.ui.text import md_escape, md_link, safe_url
+from usjp.ui.markdown import md_escape, md_link, safe_url
 
 
 def test_markdown_html_and_latex_are_escaped():

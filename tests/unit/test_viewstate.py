@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from usjp.viewstate import View, parse_view, to_params
+from usjp.views.timeline import View, parse_view, to_params
 
 IDS = {"liberation-day-tariffs"}
 

@@ -1,7 +1,7 @@
 """The sidebar's "Check for new data" control: refresh the series in view from the live sources.
 
 The FRED key is read here (st.secrets, then the environment) and passed down; nothing below
-usjp/ui/ reads secrets. Loaded data is cached by the stored files' checksums (usjp/ui/data.py), so
+usjp/ui/ reads secrets. Loaded data is cached by the stored files' checksums (usjp/ui/loaders.py), so
 new data shows on this very run, and a failed fetch leaves nothing behind to be cached.
 """
 
@@ -13,19 +13,19 @@ import pandas as pd
 import streamlit as st
 
 from usjp import catalog
+from usjp.ui.keys import TIMELINE
 
-# usjp.refresh (the fetchers, their parsers and the process tools) is imported only when a reader asks
+# usjp.data.refresh (the fetchers, their parsers and the process tools) is imported only when a reader asks
 # for new data: every first page view of a fresh server would otherwise wait for those imports.
 
 BUTTON_KEY = "refresh_button"
 REQUEST_KEY = "refresh_requested"
 REPORT_KEY = "refresh_report"
-SERIES_KEY = "w_series"  # the timeline's series picker (usjp/ui/timeline.py)
 
 
 def series_in_view() -> list[str]:
     """The series the current view shows, else the default ones."""
-    keys = st.session_state.get(SERIES_KEY) or catalog.DEFAULT_SERIES
+    keys = st.session_state.get(TIMELINE.series) or catalog.DEFAULT_SERIES
     return [k for k in keys if k in catalog.CATALOG] or list(catalog.DEFAULT_SERIES)
 
 
@@ -40,7 +40,7 @@ def fred_api_key() -> str | None:
 
 def fetch_timeout() -> float:
     """Deadline per fetch: USJP_FETCH_TIMEOUT seconds when set (deployments, tests), else 20."""
-    from usjp.sources import net
+    from usjp.data.sources import net
 
     try:
         return float(os.environ.get("USJP_FETCH_TIMEOUT", net.DEFAULT_TIMEOUT))
@@ -72,7 +72,7 @@ def _request() -> None:
 
 
 def _run(keys: list[str]) -> None:
-    from usjp import refresh
+    from usjp.data import refresh
 
     with st.status(f"Checking {len(keys)} series for new data…", expanded=True) as status:
         bar = st.progress(0.0, text="probing the sources")
@@ -111,7 +111,7 @@ def _render_last_report() -> None:
     if not last:
         return
     if last["offline"]:
-        from usjp.refresh import OFFLINE_MESSAGE
+        from usjp.data.refresh import OFFLINE_MESSAGE
 
         st.warning(f"{OFFLINE_MESSAGE} The charts show the stored data.", icon=":material/cloud_off:")
         why = last["why_offline"]

@@ -1,0 +1,1 @@
+"""Pure Plotly figures and the words inside them (credits.py); no Streamlit."""

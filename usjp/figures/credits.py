@@ -1,0 +1,211 @@
+"""The words readers see, as plain text from pure functions: chart titles and subtitles, source lines,
+"data as of", provenance captions, citations, hover headlines, verdicts and the method note.
+
+The app, a command-line export and the tests all call these, so a chart says the same thing wherever
+it is made. Nothing here escapes: Plotly text goes through figures.style.escape/wrap, markdown through
+usjp/ui/markdown.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from functools import cache
+from typing import Protocol
+
+from usjp import analysis
+from usjp.analysis import AlignedPaths, Window
+from usjp.catalog import DAILY_HISTORY_START, SeriesSpec
+from usjp.events import Event, category
+from usjp.paths import method_path
+
+
+class StoredSeries(Protocol):
+    """What the words need of a stored series (usjp.data.store.StoredSeries has it)."""
+
+    @property
+    def spec(self) -> SeriesSpec: ...
+    @property
+    def last_date(self) -> dt.date: ...
+    @property
+    def retrieved(self) -> str: ...
+
+    store: str
+
+
+EVENTS_CREDIT = "Events: US–Japan trade-tension dashboard timeline"
+Z_HELP = "Change ÷ (typical daily move × √sessions)"
+PERCENTILE_HELP = "Share of same-length moves in the prior five years that were smaller"
+
+
+# -- series ---------------------------------------------------------------------------------------
+def series_name(spec: SeriesSpec) -> str:
+    """The label without its parenthesis: 'USD/JPY (yen per dollar, noon New York)' -> 'USD/JPY'."""
+    return spec.label.split(" (")[0]
+
+
+def source_line(spec: SeriesSpec) -> str:
+    """'Source: Board of Governors of the Federal Reserve System, FRED DGS10' (inside figures)."""
+    return f"Source: {spec.publisher.split(',')[0]}, {spec.citation}"
+
+
+def caption(item: StoredSeries) -> str:
+    """Source, data-through date and retrieval in one line (under charts)."""
+    where = "local cache" if item.store == "cache" else "bundled snapshot"
+    spec = item.spec
+    return (
+        f"{spec.short}: {spec.publisher} ({spec.citation}), data through {item.last_date:%d %b %Y}, "
+        f"retrieved {item.retrieved} ({where})"
+    )
+
+
+def citation(spec: SeriesSpec) -> str:
+    """How to cite a series (after its label): publisher, the source's own id, licence."""
+    return f"{spec.publisher}, via {spec.citation} ({spec.license})."
+
+
+def as_of_line(items: Sequence[StoredSeries]) -> str:
+    """'Data as of 10Y 08 Oct 2026, USD/JPY 02 Oct 2026' ("" with no data)."""
+    if not items:
+        return ""
+    return "Data as of " + ", ".join(f"{s.spec.short} {s.last_date:%d %b %Y}" for s in items)
+
+
+# -- timeline -------------------------------------------------------------------------------------
+def date_span(start: dt.date, end: dt.date) -> str:
+    """'Mar 2025' within one month, else 'Feb 2025 – Aug 2025'."""
+    same_month = (start.year, start.month) == (end.year, end.month)
+    return f"{start:%b %Y}" if same_month else f"{start:%b %Y} – {end:%b %Y}"
+
+
+def timeline_title(specs: Sequence[SeriesSpec], start: dt.date, end: dt.date) -> str:
+    """'US 10-year Treasury yield and USD/JPY, Feb 2025 – Aug 2025' (short names for three or more)."""
+    names = [series_name(s) if len(specs) <= 2 else s.short for s in specs]
+    if not names:
+        joined = "No data"
+    elif len(names) == 1:
+        joined = names[0]
+    else:
+        joined = ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{joined}, {date_span(start, end)}"
+
+
+def timeline_subtitle(shown: Sequence[Event]) -> str:
+    spans = sum(1 for e in shown if e.end)
+    extra = f"; shaded: {spans} period{'s' if spans != 1 else ''}" if spans else ""
+    return f"{len(shown)} US–Japan trade-tension events below, by category; dotted lines: headline events{extra}"
+
+
+def timeline_sources(specs: Sequence[SeriesSpec]) -> list[str]:
+    return [*(source_line(s) for s in specs), f"{EVENTS_CREDIT}; each event cites its reporting"]
+
+
+# -- event statistics -----------------------------------------------------------------------------
+def window_label(window: Window) -> str:
+    """'t0 to t+5 (6 sessions)' for the window picker and tables."""
+    return f"{window.label()} ({window.steps} session{'s' if window.steps != 1 else ''})"
+
+
+def events_phrase(n: int, slug: str) -> str:
+    """'15 tariff events', '1 central-bank event'."""
+    return f"{n} {category(slug).noun} event{'s' if n != 1 else ''}"
+
+
+def headline(short: str, change: float, unit: str, steps: int, z: float | None) -> str:
+    """'10Y +12 bp over 6 sessions, z = 2.4'."""
+    z_text = f", z = {z:.1f}" if z is not None and math.isfinite(z) else ""
+    return f"{short} {analysis.format_change(change, unit)} over {steps} sessions{z_text}"
+
+
+def combined_headline(moves: Sequence[tuple[str, float, str, float | None]], steps: int) -> str:
+    """One series: `headline`; several: 'Over 6 sessions: 10Y +12 bp (z 2.4) · USD/JPY -1.10% (z -1.8)'.
+
+    `moves` holds (short name, change, unit, z or None) per series.
+    """
+    if len(moves) == 1:
+        short, change, unit, z = moves[0]
+        return headline(short, change, unit, steps, z)
+    pieces = [
+        f"{short} {analysis.format_change(change, unit)}" + (f" (z {z:.1f})" if z is not None else "")
+        for short, change, unit, z in moves
+    ]
+    return f"Over {steps} sessions: " + " · ".join(pieces)
+
+
+STATS_CAPTION = (
+    "From = last observation before the window (US-close and noon-New-York timing rules applied); "
+    "yields move in basis points, FX and prices in percent. z = change ÷ (standard deviation of the "
+    f"{analysis.SIGMA_CHANGES} daily moves before the event × √sessions); shading: |z| ≥ 1, ≥ 2, ≥ 3. "
+    f"Percentile: {PERCENTILE_HELP.lower()}; n/a says why in Note."
+)
+
+
+# -- aligned paths --------------------------------------------------------------------------------
+def verdict(paths: AlignedPaths, slug: str, at: int = analysis.HEADLINE_WINDOW.end) -> str:
+    """One plain sentence: does the mean path leave the placebo band?"""
+    n = paths.paths.shape[1]
+    mean = float(paths.mean.loc[at])
+    signed = analysis.format_change
+    text = f"{at} sessions after the event day, the mean of the {events_phrase(n, slug)} is {signed(mean, paths.unit)}."
+    if paths.band_low is None or paths.band_high is None:
+        return text + " " + next(iter(paths.reasons.values()), "No placebo band.")
+    low, high = float(paths.band_low.loc[at]), float(paths.band_high.loc[at])
+    band = f"averages of {n} random non-event dates fall between {signed(low, paths.unit)} and "
+    band += f"{signed(high, paths.unit)} 90% of the time"
+    if low <= mean <= high:
+        return f"{text} Ordinary days do that too: {band}."
+    return f"{text} That stands out: {band}. With few, overlapping events, read it as a hint, not proof."
+
+
+def paths_title(spec: SeriesSpec, paths: AlignedPaths, slug: str) -> str:
+    return f"{series_name(spec)} around {events_phrase(paths.paths.shape[1], slug)}"
+
+
+def paths_subtitle(paths: AlignedPaths) -> str:
+    n = paths.paths.shape[1]
+    return (
+        f"Change from the last observation before each event ({paths.unit}); thick line: the mean; "
+        f"blue band: where the mean of {n} random non-event dates falls 90% of the time"
+    )
+
+
+def paths_sources(spec: SeriesSpec, paths: AlignedPaths) -> list[str]:
+    period = f" between {paths.period[0]:%b %Y} and {paths.period[1]:%b %Y}" if paths.period else ""
+    return [
+        source_line(spec),
+        EVENTS_CREDIT,
+        f"Placebo: {paths.draws:,} draws (seed {paths.seed}) from {paths.candidates:,} non-event dates{period}",
+    ]
+
+
+# -- the method -----------------------------------------------------------------------------------
+# The numbers the method note states, filled from the code so the text cannot drift from it.
+METHOD_VALUES = {
+    "SIGMA_CHANGES": f"{analysis.SIGMA_CHANGES:,}",
+    "PERCENTILE_OBS": f"{analysis.PERCENTILE_OBS:,}",
+    "PERCENTILE_YEARS": "five",  # PERCENTILE_OBS sessions of about 252 a year
+    "HEADLINE_STEPS": str(analysis.HEADLINE_WINDOW.steps),
+    "HEADLINE_WINDOW": analysis.HEADLINE_WINDOW.label(),
+    "PATH_BEFORE": str(analysis.PATH_BEFORE),
+    "PATH_AFTER": str(analysis.PATH_AFTER),
+    "PLACEBO_DRAWS": f"{analysis.PLACEBO_DRAWS:,}",
+    "PLACEBO_SEED": str(analysis.PLACEBO_SEED),
+    "PLACEBO_MARGIN": str(analysis.PLACEBO_MARGIN),
+    "DAILY_HISTORY_START": str(DAILY_HISTORY_START.year),
+}
+_PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
+
+
+def fill_method(text: str) -> str:
+    """Replace each {NAME} with METHOD_VALUES[NAME]; an unknown name is a KeyError (caught by a test)."""
+    return _PLACEHOLDER.sub(lambda m: METHOD_VALUES[m.group(1)], text)
+
+
+@cache
+def method_text() -> str:
+    """docs/method.md with its numbers filled in, from its first section heading on (the page shows it)."""
+    text = method_path().read_text(encoding="utf-8")
+    body = text[text.index("\n## ") + 1 :] if "\n## " in text else text
+    return fill_method(body)

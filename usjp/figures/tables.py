@@ -1,0 +1,76 @@
+"""The tables pages show, as plain DataFrames with reader-facing column names (pure; no Streamlit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+
+from usjp import analysis, catalog
+from usjp.catalog import SeriesSpec
+from usjp.events import Event, category
+
+
+def _period_after(after: analysis.PeriodValue | None, market_date: dt.date) -> str:
+    if after is None:
+        return "not published yet"
+    text = f"{after.period}: {after.value:,.2f}"
+    return f"{text} (the period of the event)" if after.date <= market_date else text
+
+
+def event_tables(
+    event: Event, related: Sequence[tuple[SeriesSpec, pd.Series]], all_events: Sequence[Event]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """(daily table, monthly/quarterly table, confounder ids) for one event and its related series."""
+    daily_rows, period_rows, confounders = [], [], []
+    for spec, values in related:
+        result = analysis.event_stats(event, spec, values, analysis.DEFAULT_WINDOWS, all_events)
+        if result.periods is not None:
+            p = result.periods
+            period_rows.append(
+                {
+                    "Series": spec.label,
+                    "Last value before the event": f"{p.before.period}: {p.before.value:,.2f}" if p.before else "none",
+                    "First value after": _period_after(p.after, result.market_date),
+                    "Change": analysis.format_change(p.change, result.unit),
+                }
+            )
+            continue
+        confounders.extend(i for i in result.confounders if i not in confounders)
+        for w in result.windows:
+            why = {**result.reasons, **w.reasons}
+            daily_rows.append(
+                {
+                    "Series": spec.short,
+                    "Window": w.window.label(),
+                    "Change": analysis.format_change(w.change, result.unit),
+                    "z": w.z if w.z is not None else float("nan"),
+                    "Percentile": w.percentile if w.percentile is not None else float("nan"),
+                    "From": f"{w.start_value:,.2f} on {w.start_date:%d %b %Y}" if w.start_date else "–",
+                    "To": f"{w.end_value:,.2f} on {w.end_date:%d %b %Y}" if w.end_date else "not yet",
+                    "Other events": len(w.confounders),
+                    "Note": "; ".join(why[k] for k in ("change", "z", "percentile") if why.get(k)),
+                }
+            )
+    return pd.DataFrame(daily_rows), pd.DataFrame(period_rows), confounders
+
+
+def scoreboard_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Scoreboard rows (analysis.SCOREBOARD_COLUMNS) as the page shows them."""
+    return pd.DataFrame(
+        {
+            "Date": pd.to_datetime(rows["date"]),
+            "Event": rows["title"],
+            "Series": rows["series"].map(lambda k: catalog.get(k).short),
+            "Change": rows["change"],
+            "Unit": rows["unit"],
+            "z": rows["z"],
+            "Percentile": rows["percentile"],
+            "Other events": rows["confounders"].map(lambda c: len(c.split(", ")) if c else 0),
+            "Category": rows["category"].map(lambda c: category(c).label),
+            "From": pd.to_datetime(rows["start_date"]),
+            "To": pd.to_datetime(rows["end_date"]),
+            "Note": rows["note"],
+        }
+    )

@@ -1,0 +1,41 @@
+"""Widget keys, one record per page: the pages, the sidebar's refresh control, the tests and the
+benchmark find widgets by these (a typo fails at import, not silently)."""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass
+
+
+@dataclass(frozen=True)
+class TimelineKeys:
+    series: str = "w_series"
+    range: str = "w_range"
+    start: str = "w_start"
+    end: str = "w_end"
+    categories: str = "w_categories"
+    importance: str = "w_importance"
+    mode: str = "w_mode"
+    event: str = "w_event"
+    chart: str = "timeline_chart"
+
+    def widgets(self) -> tuple[str, ...]:
+        """The keys whose state the URL restores (the chart's selection is not part of a view)."""
+        return tuple(k for k in astuple(self) if k != self.chart)
+
+
+@dataclass(frozen=True)
+class StudyKeys:
+    series: str = "es_series"
+    window: str = "es_window"
+    categories: str = "es_categories"
+    sort: str = "es_sort"
+    path_category: str = "es_path_category"
+    path_series: str = "es_path_series"
+    paths_chart: str = "es_paths_chart"
+
+    def widgets(self) -> tuple[str, ...]:
+        return tuple(k for k in astuple(self) if k != self.paths_chart)
+
+
+TIMELINE = TimelineKeys()
+STUDY = StudyKeys()

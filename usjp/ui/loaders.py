@@ -1,0 +1,197 @@
+"""Every cached loader of the app, in one place: series, events, statistics and the timeline figure.
+
+Each cache is keyed by the stored data's version (a series' store and sha256, the events file's
+mtime and size), so a refresh or an edited events file shows at once and nothing stale is served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from usjp import analysis, catalog
+from usjp.analysis import AlignedPaths, Window
+from usjp.data import events_file, store
+from usjp.data.store import StoredSeries
+from usjp.events import Event, filter_events
+from usjp.figures import credits
+from usjp.figures.timeline import SeriesView, build_timeline_figure
+from usjp.paths import events_path
+from usjp.views.timeline import View
+
+
+# -- series ---------------------------------------------------------------------------------------
+def series_version(key: str) -> tuple[str, str] | None:
+    """Which copy of a series is newest, and its checksum: the cache key for the loaded data."""
+    for candidate in (store.cache(), store.snapshot()):
+        meta = candidate.manifest()["series"].get(key)
+        if meta is not None:
+            return candidate.name, str(meta.get("sha256"))
+    return None
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
+def _load_series(key: str, version: tuple[str, str]) -> StoredSeries | None:
+    return store.read_newest(key)
+
+
+def load_series(key: str) -> StoredSeries | None:
+    """The newest good copy of a series (cache over snapshot), or None when none is stored."""
+    version = series_version(key)
+    return None if version is None else _load_series(key, version)
+
+
+def load_many(keys: tuple[str, ...] | list[str]) -> list[StoredSeries]:
+    """The stored series among `keys`, in order, duplicates once."""
+    return [s for s in (load_series(k) for k in dict.fromkeys(keys)) if s is not None]
+
+
+def available_keys() -> list[str]:
+    """Catalog keys with stored data, in catalog order."""
+    stored = set(store.snapshot().keys()) | set(store.cache().keys())
+    return [s.key for s in catalog.SERIES if s.key in stored]
+
+
+def daily_keys() -> list[str]:
+    """Daily series with stored data, in catalog order (what event statistics can use)."""
+    return [k for k in available_keys() if catalog.get(k).daily]
+
+
+def date_bounds() -> tuple[dt.date, dt.date]:
+    """First and last date across the stored daily series (the range the date pickers allow)."""
+    firsts, lasts = [], []
+    for candidate in (store.snapshot(), store.cache()):
+        for key, meta in candidate.manifest()["series"].items():
+            if key in catalog.CATALOG and catalog.get(key).daily:
+                firsts.append(dt.date.fromisoformat(meta["first"]))
+                lasts.append(dt.date.fromisoformat(meta["last"]))
+    if not firsts:
+        return catalog.DAILY_HISTORY_START, dt.date.today()
+    return min(firsts), max(lasts)
+
+
+# -- events ---------------------------------------------------------------------------------------
+# A resource, not data: one shared list, not a fresh unpickled copy per call (Events are frozen models;
+# nothing may modify them). Keyed by the file's version, so an edited file is read again.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load_events(version: tuple[int, int]) -> list[Event]:
+    return events_file.read_events()
+
+
+def events_version() -> tuple[int, int]:
+    """The events file's modification time and size: part of every cache key that depends on events."""
+    stat = events_path().stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def load_events() -> list[Event]:
+    """All events; raises events_file.EventError (with every problem) when the file is invalid."""
+    return _load_events(events_version())
+
+
+# -- event statistics -----------------------------------------------------------------------------
+def data_version() -> tuple:
+    """Everything the statistics depend on: each daily series' store and sha256, and the events file."""
+    series = tuple((s.key, series_version(s.key)) for s in catalog.SERIES if s.daily)
+    return (series, *events_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _scoreboard(version: tuple, windows: tuple[str, ...]) -> pd.DataFrame:
+    series = []
+    for key, stored in version[0]:
+        item = load_series(key) if stored is not None else None
+        if item is not None:
+            series.append((item.spec, item.values))
+    return analysis.compute_scoreboard(load_events(), series, tuple(analysis.parse_window(w) for w in windows))
+
+
+def load_scoreboard(windows: tuple[Window, ...] = analysis.DEFAULT_WINDOWS) -> pd.DataFrame:
+    """Every event x every stored daily series x `windows`, computed once per data version."""
+    return _scoreboard(data_version(), tuple(w.key for w in windows))
+
+
+def load_headlines(
+    series_keys: list[str] | tuple[str, ...], window: Window = analysis.HEADLINE_WINDOW
+) -> dict[str, str]:
+    """Event id -> the move of each daily series in view over `window`, for the timeline's hover.
+
+    Computed for the series in view only (not the whole scoreboard) and cached per view and data
+    version, so a first visit does not wait for statistics nobody is looking at.
+    """
+    daily = tuple(k for k in dict.fromkeys(series_keys) if k in catalog.CATALOG and catalog.get(k).daily)
+    if not daily:
+        return {}
+    return _headlines(data_version(), daily, window.key)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _headlines(version: tuple, daily: tuple[str, ...], window_key: str) -> dict[str, str]:
+    window = analysis.parse_window(window_key)
+    loaded = load_many(daily)
+    board = analysis.compute_scoreboard(load_events(), [(i.spec, i.values) for i in loaded], (window,))
+    rows = board[board["change"].notna()]
+    moves: dict[str, list[tuple[str, float, str, float | None]]] = {}
+    for item in loaded:
+        own = rows[rows["series"] == item.spec.key]
+        # Plain lists, not itertuples: its namedtuple class and Arrow-string iteration cost a first
+        # visit ~50 ms.
+        columns = (own[c].tolist() for c in ("event_id", "change", "unit", "z"))
+        for event_id, change, unit, z in zip(*columns, strict=True):
+            z = None if pd.isna(z) else float(z)
+            moves.setdefault(event_id, []).append((item.spec.short, float(change), unit, z))
+    return {event_id: credits.combined_headline(found, window.steps) for event_id, found in moves.items()}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _aligned(version: tuple, category: str, series: str) -> AlignedPaths | None:
+    item = load_series(series)
+    if item is None:
+        return None
+    everything = load_events()
+    chosen = [e for e in everything if e.category == category]
+    return analysis.aligned_paths(item.spec, item.values, chosen, everything)
+
+
+def load_aligned(category: str, series: str) -> AlignedPaths | None:
+    """Aligned paths and placebo band, computed once per data version."""
+    return _aligned(data_version(), category, series)
+
+
+# -- the timeline figure --------------------------------------------------------------------------
+def load_timeline_figure(view: View, start: dt.date, end: dt.date, phone: bool) -> go.Figure:
+    """The chart of a view, built once per view and data version and then shared: a rerun that
+    changes something else, and the next reader of the same view, reuse it. Never modify it (a test
+    checks that drawing it leaves it as built)."""
+    versions = tuple(series_version(k) for k in view.series)
+    return _timeline_figure(replace(view, notices=()), start, end, phone, versions, events_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _timeline_figure(
+    view: View, start: dt.date, end: dt.date, phone: bool, versions: tuple, events_version: tuple[int, int]
+) -> go.Figure:
+    loaded = load_many(view.series)
+    shown = filter_events(load_events(), view.categories, view.importance, start, end)
+    window = slice(pd.Timestamp(start), pd.Timestamp(end))
+    specs = [s.spec for s in loaded]
+    return build_timeline_figure(
+        [SeriesView(s.spec.key, s.spec.label, s.spec.short, s.spec.unit, s.values[window]) for s in loaded],
+        shown,
+        start=start,
+        end=end,
+        title=credits.timeline_title(specs, start, end),
+        subtitle=credits.timeline_subtitle(shown),
+        source_lines=credits.timeline_sources(specs),
+        as_of=credits.as_of_line(loaded),
+        mode=view.mode,
+        selected=view.event,
+        headlines=load_headlines(view.series),
+        compact=phone,
+        height=720 if phone else 640,
+        uirevision=f"{view.series}{start}{end}{view.mode}",
+    )

@@ -1,0 +1,67 @@
+"""The Data and sources page's panels: every series with its provenance, and how to cite each."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from usjp import catalog
+from usjp.figures import credits
+from usjp.ui import loaders
+from usjp.ui.markdown import md_escape, md_link
+from usjp.ui.url_state import UrlBinding
+from usjp.views.sources import SourcesView, parse_sources_view, to_params
+
+__all__ = ["INTRO", "SourcesView", "binding", "render_citations", "render_series_table"]
+
+INTRO = (
+    "Every chart in this dashboard is drawn from the series below. US government series (Federal Reserve H.15 "
+    "and H.10, Treasury TIC and Fiscal Service) are public domain; the Japan 10-year yield is OECD data under "
+    "CC BY 4.0. Exchange and index data (Nikkei 225, Toyota) are licensed: they are never bundled, only fetched "
+    "live from Yahoo Finance or imported locally."
+)
+
+
+def binding() -> UrlBinding[SourcesView]:
+    return UrlBinding(page="sources", parse=parse_sources_view, apply=lambda _view: None, to_params=to_params)
+
+
+def render_series_table() -> None:
+    rows = []
+    for spec in catalog.SERIES:
+        item = loaders.load_series(spec.key)
+        # The columns a reader checks first (what, where from, how fresh) come first, so they fit a laptop.
+        rows.append(
+            {
+                "Series": spec.label,
+                "Source": spec.citation,
+                "Link": spec.url,
+                "Through": item.last_date if item else None,
+                "Retrieved": item.retrieved if item else "",
+                "Stored in": item.store if item else "not stored (live or local import only)",
+                "Rows": len(item.values) if item else 0,
+                "From": item.values.index[0].date() if item else None,
+                "Frequency": spec.frequency,
+                "Licence": spec.license,
+                "Key": spec.key,
+            }
+        )
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        height=36 * (len(rows) + 1) + 2,  # every series at once, no inner scrolling
+        column_config={"Link": st.column_config.LinkColumn("Link", display_text="open", width="small")},
+    )
+    st.caption(
+        "Snapshot figures were first published by FRED (St. Louis Fed), the U.S. Treasury and the OECD; each file "
+        "was cross-checked against independent copies before import. Checksums are in data/market/manifest.json."
+    )
+
+
+def render_citations() -> None:
+    lines = [
+        f"- **{md_escape(spec.label)}**: {md_escape(credits.citation(spec))} {md_link('Series page', spec.url)}"
+        for spec in catalog.SERIES
+    ]
+    st.markdown("\n".join(lines))

@@ -1,0 +1,126 @@
+"""Widgets shared by pages: the phone check, the event picker, the event details panel with its
+"what happened after" tables."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import streamlit as st
+
+from usjp.data.store import StoredSeries
+from usjp.events import Event, category
+from usjp.figures import credits
+from usjp.figures.tables import event_tables
+from usjp.ui.markdown import md_escape, md_link
+
+NO_EVENT = ""
+# Background for |z| (one orange hue, darker = larger, so it reads without colour vision too).
+Z_SHADES = ((3.0, "#C2410C", "#FFFFFF"), (2.0, "#FDBA74", "#1A1A1A"), (1.0, "#FFEDD5", "#1A1A1A"))
+
+
+def is_phone() -> bool:
+    """Phones get the compact chart layout (Streamlit does not tell the viewport width; the browser does)."""
+    agent = st.context.headers.get("User-Agent", "") if st.context.headers else ""
+    return "Mobi" in agent or "Android" in agent
+
+
+def z_style(value: object) -> str:
+    """CSS for a z cell: shaded by |z|."""
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return ""
+    for limit, background, colour in Z_SHADES:
+        if abs(value) >= limit:
+            return f"background-color: {background}; color: {colour}; font-weight: 600"
+    return ""
+
+
+def caption_of(item: StoredSeries) -> str:
+    """A series' provenance line, escaped for markdown."""
+    return md_escape(credits.caption(item))
+
+
+def z_column() -> object:
+    return st.column_config.NumberColumn("z", help=credits.Z_HELP)
+
+
+def percentile_column() -> object:
+    return st.column_config.NumberColumn("Percentile", help=credits.PERCENTILE_HELP)
+
+
+def render_event_picker(events: Sequence[Event], key: str) -> None:
+    """A keyboard-friendly alternative to clicking a marker (its value is the event id, "" for none)."""
+    options = [NO_EVENT, *[e.id for e in events]]
+    if st.session_state.get(key) not in options:
+        options.append(st.session_state[key])
+    by_id = {e.id: e for e in events}
+    st.selectbox(
+        "Event details",
+        options,
+        format_func=lambda i: (
+            "Click a marker or choose an event…"
+            if i == NO_EVENT
+            else (f"{by_id[i].date:%d %b %Y} · {by_id[i].title}" if i in by_id else i)
+        ),
+        key=key,
+    )
+
+
+def render_event_details(event: Event, related: Sequence[StoredSeries], all_events: Sequence[Event]) -> None:
+    """Summary, quote, sources, and what the related series did after (event-window statistics)."""
+    with st.container(border=True, key="event_details"):
+        st.markdown(f"#### {md_escape(event.title)}")
+        span = f" to {event.end:%d %b %Y}" if event.end else ""
+        status = "" if event.status == "confirmed" else f" · status: {event.status}"
+        st.caption(
+            f"{event.date:%A %d %B %Y}{span} · {category(event.category).label} · "
+            f"importance {event.importance}/3{status}"
+        )
+        st.markdown(md_escape(event.summary))
+        if event.quote:
+            who = md_escape(event.quote.speaker)
+            st.markdown(f"> “{md_escape(event.quote.text)}”  \n> — {who}")
+            if event.quote.translation:
+                st.caption(f"Translation: {md_escape(event.quote.translation)}")
+        if event.timing_note:
+            st.caption(f"Timing: {md_escape(event.timing_note)}")
+        lines = []
+        for source in event.sources:
+            when = f", {source.published}" if source.published else ""
+            lines.append(f"- {md_escape(source.publisher)}: {md_link(source.title, source.url)}{md_escape(when)}")
+        st.markdown("**Sources**\n\n" + "\n".join(lines))
+        render_event_stats(event, related, all_events)
+
+
+def render_event_stats(event: Event, related: Sequence[StoredSeries], all_events: Sequence[Event]) -> None:
+    """The 'what happened after' tables and the confounder warning, inside the event details panel."""
+    daily, periods, confounders = event_tables(event, [(s.spec, s.values) for s in related], all_events)
+    if len(daily):
+        st.markdown("**What happened after**")
+        styled = daily.style.map(z_style, subset=["z"]).format({"z": "{:+.1f}", "Percentile": "{:.0f}"}, na_rep="n/a")
+        st.dataframe(
+            styled,
+            hide_index=True,
+            width="stretch",
+            placeholder="n/a",
+            key="event_stats_table",
+            column_config={
+                "z": z_column(),
+                "Percentile": percentile_column(),
+                "Other events": st.column_config.NumberColumn(
+                    "Other events", help="Other timeline events inside the window"
+                ),
+                "Note": st.column_config.TextColumn("Note", width="large"),
+            },
+        )
+        st.caption(credits.STATS_CAPTION)
+    if confounders:
+        by_id = {e.id: e for e in all_events}
+        names = [f"- {by_id[i].date:%d %b %Y}: {md_escape(by_id[i].title)}" for i in confounders if i in by_id]
+        st.warning(
+            "Other events fall inside these windows, so the moves are not this event's alone:\n\n" + "\n".join(names),
+            icon="⚠️",
+        )
+    if len(periods):
+        st.markdown("**Monthly and quarterly series** (no z-score: too few observations around one event)")
+        st.dataframe(periods, hide_index=True, width="stretch", key="event_period_table")

@@ -1,0 +1,1 @@
+"""URL <-> typed view, one module per page; pure (bad values become notices, never errors)."""

@@ -1,0 +1,72 @@
+"""Reading query parameters defensively: every value that cannot be used becomes a notice, never an error.
+
+Shared by the pages' view parsers (usjp.viewstate, usjp.study_view).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+MAX_PARAM_CHARS = 500  # one value
+MAX_LIST_CHARS = 2000  # all values of a list parameter together
+
+
+def short(value: object) -> str:
+    """A value shortened for quoting back in a notice."""
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _items(raw: str | Sequence[str]) -> list[str]:
+    return [raw] if isinstance(raw, str) else [str(v) for v in raw]
+
+
+class QueryReader:
+    """Query parameters plus the notices collected while reading them."""
+
+    def __init__(self, params: Mapping[str, str | Sequence[str]], known: Iterable[str]) -> None:
+        self.params = params
+        self.notices: list[str] = []
+        allowed = set(known)
+        for key in params:
+            if key not in allowed:
+                self.notices.append(f"Ignored unknown URL parameter {short(key)!r}.")
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.params
+
+    def single(self, key: str) -> str | None:
+        """The last value of `key`; None when absent or too long (with a notice)."""
+        raw = self.params.get(key)
+        if raw is None:
+            return None
+        values = _items(raw)
+        if len(values) > 1:
+            self.notices.append(f"URL parameter {key!r} was given {len(values)} times; used the last.")
+        value = values[-1] if values else ""
+        if len(value) > MAX_PARAM_CHARS:
+            self.notices.append(f"Ignored URL parameter {key!r}: too long.")
+            return None
+        return value
+
+    def choice(self, key: str, allowed: Iterable[str], notice: str) -> str | None:
+        """The value of `key` when it is one of `allowed`; otherwise None, and `notice` (with `{value}`
+        standing for the shortened value) when the parameter was given but not usable."""
+        value = self.single(key)
+        if value is None:
+            return None
+        if value in allowed:
+            return value
+        self.notices.append(notice.format(value=repr(short(value))))
+        return None
+
+    def values(self, key: str, max_chars: int) -> list[str] | None:
+        """Comma-separated and repeated values of `key`, non-empty; None when absent or too long."""
+        raw = self.params.get(key)
+        if raw is None:
+            return None
+        items = _items(raw)
+        if sum(len(v) for v in items) > max_chars:
+            self.notices.append(f"Ignored URL parameter {key!r}: too long.")
+            return None
+        return [part.strip() for item in items for part in item.split(",") if part.strip()]

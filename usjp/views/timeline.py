@@ -1,0 +1,172 @@
+"""The view a URL describes: parse query parameters into a typed `View`, and back.
+
+Pure code: bad values never raise; they are dropped, the default is used, and a notice
+says what was ignored so the page can show it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from usjp import catalog
+from usjp.events import CATEGORIES
+from usjp.views.query import MAX_LIST_CHARS, MAX_PARAM_CHARS, QueryReader, short
+
+MAX_SERIES = 4
+MODES = ("levels", "indexed")
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    label: str
+    start: dt.date | None  # None: from the start of the data
+    end: dt.date | None  # None: to the end of the data
+
+
+PRESETS: tuple[Preset, ...] = (
+    Preset("tariff-2025", "2025 tariff shock", dt.date(2025, 2, 1), dt.date(2025, 8, 31)),
+    Preset("since-election", "Since the 2024 US election", dt.date(2024, 11, 1), None),
+    Preset("all", "Everything", None, None),
+    Preset("custom", "Custom", None, None),
+)
+PRESET_BY_KEY = {p.key: p for p in PRESETS}
+
+
+@dataclass(frozen=True)
+class View:
+    series: tuple[str, ...] = catalog.DEFAULT_SERIES
+    range: str = "tariff-2025"
+    start: dt.date | None = None  # only with range=custom
+    end: dt.date | None = None
+    categories: tuple[str, ...] = CATEGORIES
+    importance: int = 1
+    event: str | None = None
+    mode: str = "levels"
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def window(self, data_start: dt.date, data_end: dt.date) -> tuple[dt.date, dt.date]:
+        """The date range to show; open ends take the data's first or last date."""
+        if self.range == "custom":
+            return self.start or data_start, self.end or data_end
+        preset = PRESET_BY_KEY[self.range]
+        return preset.start or data_start, preset.end or data_end
+
+
+def _date(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+
+
+def parse_view(
+    params: Mapping[str, str | Sequence[str]],
+    event_ids: set[str] | frozenset[str] = frozenset(),
+    stored: Sequence[str] | None = None,
+    bounds: tuple[dt.date, dt.date] | None = None,
+) -> View:
+    """A `View` from query parameters; everything unusable becomes a default plus a notice.
+
+    `stored` lists the series that have data here; `bounds` is the first and last date of the data.
+    """
+    query = QueryReader(params, known=("series", "range", "start", "end", "cat", "imp", "event", "mode"))
+    notices, single = query.notices, query.single
+    view = View()
+
+    if "series" in query:
+        keys_or_none = query.values("series", MAX_PARAM_CHARS)
+        if keys_or_none is not None:
+            keys = list(dict.fromkeys(keys_or_none))
+            bad = [k for k in keys if k not in catalog.CATALOG]
+            good = [k for k in keys if k in catalog.CATALOG]
+            if bad:
+                notices.append(f"Ignored unknown series {', '.join(repr(short(b)) for b in bad[:5])}.")
+            if stored is not None:
+                missing = [k for k in good if k not in stored]
+                good = [k for k in good if k in stored]
+                for key in missing:
+                    spec = catalog.get(key)
+                    how = "fetch it with 'Check for new data'" if not spec.redistributable else "refresh the data"
+                    notices.append(f"{spec.label} has no data on this machine yet: {how} or import a file.")
+            if len(good) > MAX_SERIES:
+                notices.append(f"Showing the first {MAX_SERIES} series of {len(good)}.")
+                good = good[:MAX_SERIES]
+            if good:
+                view = replace(view, series=tuple(good))
+
+    if range_key := query.choice("range", PRESET_BY_KEY, "Ignored unknown date range {value}."):
+        view = replace(view, range=range_key)
+    start_raw, end_raw = single("start"), single("end")
+    if start_raw is not None or end_raw is not None:
+        start = _date(start_raw) if start_raw is not None else None
+        end = _date(end_raw) if end_raw is not None else None
+        if start_raw is not None and start is None:
+            notices.append(f"Ignored start date {short(start_raw)!r}: not a date (YYYY-MM-DD).")
+        if end_raw is not None and end is None:
+            notices.append(f"Ignored end date {short(end_raw)!r}: not a date (YYYY-MM-DD).")
+        if bounds is not None:
+            first, last = bounds
+            if (start and not first <= start <= last) or (end and not first <= end <= last):
+                notices.append(f"Dates in the URL were moved into the data's range ({first} to {last}).")
+                start = min(max(start, first), last) if start else None
+                end = min(max(end, first), last) if end else None
+        if start and end and start >= end:
+            notices.append("Ignored the dates in the URL: start is not before end.")
+            start = end = None
+        if start or end:
+            view = replace(view, range="custom", start=start, end=end)
+
+    if "cat" in query:
+        cats = query.values("cat", MAX_LIST_CHARS) or []
+        bad = [c for c in cats if c not in CATEGORIES and cats != ["none"]]
+        if bad:
+            notices.append(f"Ignored unknown categories {', '.join(repr(short(b)) for b in bad[:5])}.")
+        good = tuple(c for c in CATEGORIES if c in cats)
+        if good or cats == ["none"]:
+            view = replace(view, categories=good)
+
+    imp = single("imp")
+    if imp is not None:
+        try:
+            number = float(imp)
+        except ValueError:
+            number = math.nan
+        if number in (1.0, 2.0, 3.0):
+            view = replace(view, importance=int(number))
+        else:
+            notices.append(f"Ignored importance {short(imp)!r}: use 1, 2 or 3.")
+
+    if event := query.choice("event", event_ids, "No event with id {value}; showing none."):
+        view = replace(view, event=event)
+
+    if mode := query.choice("mode", MODES, "Ignored display mode {value}: use 'levels' or 'indexed'."):
+        view = replace(view, mode=mode)
+    return replace(view, notices=tuple(notices))
+
+
+def to_params(view: View) -> dict[str, str]:
+    """Query parameters for a view; defaults are left out so links stay short."""
+    default = View()
+    params: dict[str, str] = {}
+    if view.series != default.series:
+        params["series"] = ",".join(view.series)
+    if view.range == "custom":
+        if view.start:
+            params["start"] = view.start.isoformat()
+        if view.end:
+            params["end"] = view.end.isoformat()
+    elif view.range != default.range:
+        params["range"] = view.range
+    if view.categories != default.categories:
+        params["cat"] = ",".join(view.categories) or "none"
+    if view.importance != default.importance:
+        params["imp"] = str(view.importance)
+    if view.event:
+        params["event"] = view.event
+    if view.mode != default.mode:
+        params["mode"] = view.mode
+    return params
