@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from usjp import catalog
 from usjp.data import store
-from usjp.data.importer import ImportRefused, import_paths
+from usjp.data.importer import ImportRefused, import_paths, resolve
 from usjp.data.sources.csvfile import DataFormatError, read_file, read_text
 
 
@@ -43,7 +44,7 @@ def test_fred_legacy_header_with_dot_missing(samples):
 def test_yfinance_multirow_header(samples):
     (parsed,) = read_file(samples / "yfinance_USDJPY_X_daily_3row-header_CloseOnly_full.csv")
     assert (parsed.source, parsed.source_id) == ("yahoo", "USDJPY=X")
-    assert parsed.values.loc["2023-03-08"] == pytest.approx(137.39100646972656)
+    assert parsed.values.loc["2023-03-08"] == pytest.approx(136.81700134277344)
 
 
 def test_yfinance_multirow_with_adj_close_takes_close(samples):
@@ -87,9 +88,29 @@ def test_intraday_file_is_refused(samples):
 
 
 def test_tic_tidy_file_gives_four_series(raw):
-    parsed = {p.catalog_key: p for p in read_file(raw / "tic_major_foreign_holders.csv")}
+    path = raw / "tic_major_foreign_holders.csv"
+    parsed = {resolve(p, path).key: p for p in read_file(path, tic_holders=catalog.tic_countries())}
     assert set(parsed) == {"tic_japan", "tic_china", "tic_uk", "tic_total"}
+    assert parsed["tic_china"].source_id == "MFH:China, Mainland"  # Treasury's label, as published
     assert parsed["tic_japan"].values.loc["2025-02-01"] == pytest.approx(1125.9)
+
+
+def test_tic_tidy_file_gives_the_holders_asked_for(raw):
+    # The reader knows no country: a holder added to the catalog would be read with no change here.
+    parsed = read_file(raw / "tic_major_foreign_holders.csv", tic_holders=("Canada", "Grand Total"))
+    assert [p.source_id for p in parsed] == ["MFH:Canada", "MFH:Grand Total"]
+    with pytest.raises(DataFormatError, match=r":2: none of Atlantis found in the TIC file"):
+        read_file(raw / "tic_major_foreign_holders.csv", tic_holders=("Atlantis",))
+    with pytest.raises(DataFormatError, match=r":1: a TIC file, but no holders"):
+        read_file(raw / "tic_major_foreign_holders.csv")
+
+
+def test_one_holder_tic_file():
+    text = "date,japan_holdings_usd_bn\n2000-03-01,307.6\n2000-04-01,322.4\n"
+    (parsed,) = read_text(text, "tic_mfh_japan.csv", tic_holders=catalog.tic_countries())
+    assert (parsed.source, parsed.source_id) == ("tic", "MFH:Japan")
+    assert resolve(parsed, Path("tic_mfh_japan.csv")).key == "tic_japan"
+    assert list(parsed.values) == [307.6, 322.4]
 
 
 # -- bad files ---------------------------------------------------------------------------------

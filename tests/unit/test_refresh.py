@@ -4,6 +4,7 @@ atomically with provenance; concurrent refreshes and crashes corrupt nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -17,7 +18,7 @@ import pandas as pd
 import pytest
 
 from tests import fakes
-from tests.live_support import digest_tree, offline, online  # noqa: F401 (fixtures)
+from tests.live_support import digest_tree
 from usjp import catalog, cli
 from usjp.data import checks, refresh, store
 from usjp.data.importer import import_paths
@@ -36,6 +37,12 @@ def fred_csv(values: pd.Series, series_id: str = "DGS10") -> bytes:
 
 def snapshot_values(key: str) -> pd.Series:
     return store.snapshot().read(key).values
+
+
+def day_after_snapshot(n: int = 1, key: str = "ust10y") -> str:
+    """The n-th business day after the snapshot's last date of `key` (new data a source could send)."""
+    last = store.snapshot().read(key).values.index[-1]
+    return f"{last + pd.offsets.BDay(n):%Y-%m-%d}"
 
 
 def with_new_days(values: pd.Series, *days: tuple[str, float]) -> pd.Series:
@@ -190,7 +197,7 @@ def test_probe_gives_up_after_its_timeout(data_dir, monkeypatch):
 @pytest.mark.usefixtures("online")
 def test_new_and_revised_rows_are_merged_into_the_cache(data_dir, monkeypatch, capsys):
     snap = snapshot_values("ust10y")
-    answer = with_new_days(snap, ("2026-10-09", 4.12), ("2026-10-13", 4.15))
+    answer = with_new_days(snap, (day_after_snapshot(1), 4.12), (day_after_snapshot(2), 4.15))
     answer.iloc[-5] += 0.01  # one small revision: reported and taken
     monkeypatch.setattr(fred, "download_csv", functools.partial(fakes.returns, fred_csv(answer)))
     snapshot_before = digest_tree(data_dir / "market")
@@ -198,7 +205,7 @@ def test_new_and_revised_rows_are_merged_into_the_cache(data_dir, monkeypatch, c
     assert code == 0, out
     row = next(line for line in out.splitlines() if line.startswith("ust10y"))
     assert row.split()[:5] == ["ust10y", "updated", "2", "1", str(len(snap) - 1)]
-    assert "2026-10-13" in row
+    assert day_after_snapshot(2) in row
     assert digest_tree(data_dir / "market") == snapshot_before  # the snapshot is never touched
     cache = store.cache()
     assert cache.check() == []
@@ -225,12 +232,15 @@ def test_unchanged_answer_writes_nothing(data_dir, monkeypatch, capsys):
 @pytest.mark.usefixtures("online")
 def test_many_revisions_are_refused_unless_accepted(data_dir, monkeypatch, capsys):
     answer = snapshot_values("ust10y").copy()
-    answer.iloc[-200:] += 0.05  # 200 of 4195 values (4.8%)
+    answer.iloc[-200:] += 0.05  # 200 values: more than 2% of the stored history
     monkeypatch.setattr(fred, "download_csv", functools.partial(fakes.returns, fred_csv(answer)))
     before = digest_tree(data_dir)
     code, out, _ = run_cli(capsys, "--series", "ust10y")
     assert code == 2
-    assert "refused: 200 of 4195 stored values would change (4.8% > 2%)" in out and "--accept-revisions" in out
+    share = 100 * 200 / len(answer)
+    assert share > 2
+    assert f"refused: 200 of {len(answer)} stored values would change ({share:.1f}% > 2%)" in out
+    assert "--accept-revisions" in out
     assert digest_tree(data_dir) == before
     code, out, _ = run_cli(capsys, "--series", "ust10y", "--accept-revisions")
     assert code == 0 and "ust10y         updated" in out
@@ -240,7 +250,7 @@ def test_many_revisions_are_refused_unless_accepted(data_dir, monkeypatch, capsy
 @pytest.mark.usefixtures("online")
 def test_gaps_in_the_answer_are_a_partial_answer(data_dir, monkeypatch, capsys):
     snap = snapshot_values("ust10y")
-    answer = with_new_days(snap.iloc[::2], ("2026-10-09", 4.12))  # every other day missing
+    answer = with_new_days(snap.iloc[::2], (day_after_snapshot(1), 4.12))  # every other day missing
     monkeypatch.setattr(fred, "download_csv", functools.partial(fakes.returns, fred_csv(answer)))
     before = digest_tree(data_dir)
     code, out, _ = run_cli(capsys, "--series", "ust10y")
@@ -269,9 +279,23 @@ def test_tic_from_the_real_tables(data_dir, monkeypatch, samples, capsys):
 
 
 @pytest.mark.usefixtures("online")
+def test_tic_holder_added_to_the_catalog_is_fetched(data_dir, monkeypatch, samples):
+    """One catalog entry is all a new TIC holder needs: the refresh asks Treasury for its label."""
+    spec = dataclasses.replace(catalog.get("tic_japan"), key="tic_canada", label="Canada", source_id="MFH:Canada")
+    monkeypatch.setattr(catalog, "SERIES", (*catalog.SERIES, spec))
+    monkeypatch.setitem(catalog.CATALOG, spec.key, spec)
+    monkeypatch.setattr(tic, "download_tables", functools.partial(fakes.returns, _tic_bodies(samples)))
+    report = refresh.refresh(["tic_canada"])
+    assert report.ok and report.outcomes[0].status == "updated", report.outcomes[0].reason
+    stored = store.read_newest("tic_canada")
+    assert stored.store == "cache" and stored.meta["source_id"] == "MFH:Canada"
+    assert stored.values[pd.Timestamp("2026-04-01")] == 397.1  # the current table
+    assert stored.values[pd.Timestamp("2025-01-01")] == 350.8  # the history
+
+
+@pytest.mark.usefixtures("online")
 def test_licensed_series_goes_to_the_cache_only(data_dir, monkeypatch, raw, capsys):
     frame = pd.read_csv(raw / "yahoo_^N225.csv", index_col=0, parse_dates=True)
-    frame = frame[frame.index >= "2016-07-08"]
     monkeypatch.setattr(yahoo, "download", functools.partial(fakes.returns, frame))
     assert run_cli(capsys, "--series", "nikkei225")[0] == 0
     assert not (data_dir / "market" / "nikkei225.csv").exists()
@@ -291,13 +315,13 @@ def test_api_key_never_printed(data_dir, monkeypatch, capsys):
 @pytest.mark.usefixtures("online")
 def test_one_failure_does_not_stop_the_others(data_dir, monkeypatch, capsys):
     snap = snapshot_values("ust10y")
-    good = fred_csv(with_new_days(snap, ("2026-10-09", 4.12)))
+    good = fred_csv(with_new_days(snap, (day_after_snapshot(1), 4.12)))
 
     monkeypatch.setattr(fred, "download_csv", functools.partial(fakes.returns, good))
     monkeypatch.setattr(yahoo, "download", fakes.hang)
     code, out, _ = run_cli(capsys, "--series", "ust10y", "toyota", "--timeout", "3")
     assert code == 2 and "1 updated, 0 unchanged, 1 failed" in out
-    assert store.read_newest("ust10y").values.index[-1] == pd.Timestamp("2026-10-09")
+    assert store.read_newest("ust10y").values.index[-1] == pd.Timestamp(day_after_snapshot(1))
 
 
 # -- concurrency and crashes -----------------------------------------------------------------------
@@ -305,7 +329,7 @@ def test_one_failure_does_not_stop_the_others(data_dir, monkeypatch, capsys):
 
 @pytest.mark.usefixtures("online")
 def test_two_refreshes_at_once(data_dir, monkeypatch):
-    answer = with_new_days(snapshot_values("ust10y"), ("2026-10-09", 4.12))
+    answer = with_new_days(snapshot_values("ust10y"), (day_after_snapshot(1), 4.12))
     monkeypatch.setattr(fred, "download_csv", functools.partial(fakes.slow_returns, 0.5, fred_csv(answer)))
     reports: list[refresh.Report] = []
     threads = [threading.Thread(target=lambda: reports.append(refresh.refresh(["ust10y"]))) for _ in range(2)]
@@ -322,7 +346,7 @@ def test_two_refreshes_at_once(data_dir, monkeypatch):
 
 @pytest.mark.usefixtures("online")
 def test_second_writer_waits_then_gives_up_with_a_message(data_dir, monkeypatch, capsys):
-    answer = with_new_days(snapshot_values("ust10y"), ("2026-10-09", 4.12))
+    answer = with_new_days(snapshot_values("ust10y"), (day_after_snapshot(1), 4.12))
     monkeypatch.setattr(fred, "download_csv", functools.partial(fakes.returns, fred_csv(answer)))
     before = digest_tree(data_dir)
     holding, release = threading.Event(), threading.Event()
@@ -346,7 +370,7 @@ def test_second_writer_waits_then_gives_up_with_a_message(data_dir, monkeypatch,
 
 @pytest.mark.usefixtures("online")
 def test_crash_between_temp_write_and_rename_keeps_old_data(data_dir, monkeypatch, capsys):
-    first = with_new_days(snapshot_values("ust10y"), ("2026-10-09", 4.12))
+    first = with_new_days(snapshot_values("ust10y"), (day_after_snapshot(1), 4.12))
     monkeypatch.setattr(fred, "download_csv", functools.partial(fakes.returns, fred_csv(first)))
     assert run_cli(capsys, "--series", "ust10y")[0] == 0
     before = digest_tree(data_dir)
@@ -354,7 +378,7 @@ def test_crash_between_temp_write_and_rename_keeps_old_data(data_dir, monkeypatc
     def boom(src, dst):
         raise OSError("disk vanished")
 
-    second = with_new_days(first, ("2026-10-13", 4.2))
+    second = with_new_days(first, (day_after_snapshot(2), 4.2))
     monkeypatch.setattr(fred, "download_csv", functools.partial(fakes.returns, fred_csv(second)))
     monkeypatch.setattr(store.os, "replace", boom)
     code, out, _ = run_cli(capsys, "--series", "ust10y")
@@ -471,7 +495,7 @@ def test_refresh_command_is_registered():
 
 @pytest.mark.usefixtures("online")
 def test_manifest_records_nothing_secret(data_dir, monkeypatch):
-    answer = with_new_days(snapshot_values("ust10y"), ("2026-10-09", 4.1))
+    answer = with_new_days(snapshot_values("ust10y"), (day_after_snapshot(1), 4.1))
     monkeypatch.setattr(fred, "download_api", functools.partial(fakes.returns, answer))
     report = refresh.refresh(["ust10y"], api_key=KEY)
     assert report.ok and report.outcomes[0].status == "updated"

@@ -30,11 +30,9 @@ class Imported:
 
 
 def resolve(parsed: ParsedSeries, path: Path, series_key: str | None = None) -> catalog.SeriesSpec:
-    """The catalog entry a parsed series belongs to."""
+    """The catalog entry a parsed series belongs to: `series_key`, else the one with its source id."""
     if series_key:
         return catalog.get(series_key)
-    if parsed.catalog_key:
-        return catalog.get(parsed.catalog_key)
     source_id = YAHOO_ALIASES.get(parsed.source_id, parsed.source_id) if parsed.source == "yahoo" else parsed.source_id
     spec = catalog.by_source_id(parsed.source, source_id)
     if spec is None:
@@ -60,7 +58,7 @@ def import_paths(
     entries: dict[str, tuple[pd.Series, dict]] = {}
     for raw_path in paths:
         path = Path(raw_path)
-        parsed_all = read_file(path, yahoo_ticker=ticker)
+        parsed_all = read_file(path, yahoo_ticker=ticker, tic_holders=catalog.tic_countries())
         if series_key and len(parsed_all) != 1:
             raise ImportRefused(f"{path}: --series names one series but the file holds {len(parsed_all)}")
         digest = hashlib.sha256(path.read_bytes()).hexdigest()

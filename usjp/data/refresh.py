@@ -1,6 +1,8 @@
 """Refresh the local cache from the live sources (FRED, Yahoo, Treasury TIC).
 
-One connectivity probe per host, then every fetch in a child process under a hard deadline; the
+What to fetch, and by which name each source knows it (FRED series id, ticker, Treasury's row
+label), comes from the catalog; answers are mapped back to catalog keys here. One connectivity
+probe per host, then every fetch in a child process under a hard deadline, several at once; the
 answers are checked (plausible values, no partial answers, few revisions) and merged over the
 stored data, and only then written, all together, under the cache's lock (store.py makes the write
 atomic). A failure of any kind leaves the stored data as it was. `python -m usjp refresh`.
@@ -48,7 +50,8 @@ class Outcome:
     def fail(self, reason: str) -> None:
         self.status, self.new, self.revised, self.unchanged, self.reason = "failed", 0, 0, 0, reason
 
-    def take(self, result: checks.Comparison) -> None:
+    def record(self, result: checks.Comparison) -> None:
+        """Note the verdict of comparing an accepted answer with the stored data."""
         self.status = "updated" if result.changed else "unchanged"
         self.new, self.revised, self.unchanged, self.reason = result.new, result.revised, result.unchanged, ""
 
@@ -168,9 +171,14 @@ def _yahoo_runner(key, ticker, start, timeout) -> Callable[[], dict[str, pd.Seri
 
 
 def _tic_runner(keys, timeout) -> Callable[[], dict[str, pd.Series]]:
+    # Every catalog holder is asked for, whichever are wanted: the tables are read whole either way,
+    # and "none of ... found" then means the table is wrong, not that one holder is missing.
+    key_of = catalog.tic_countries()  # Treasury's row label -> catalog key
+
     def run() -> dict[str, pd.Series]:
-        found = tic.fetch_tic(timeout=timeout, probe=False)
-        return {k: v for k, v in found.items() if k in keys}  # a missing one is reported per series
+        found = tic.fetch_tic(tuple(key_of), timeout=timeout, probe=False)
+        # A wanted holder missing from the answer is reported per series by the caller.
+        return {key_of[label]: values for label, values in found.items() if key_of[label] in keys}
 
     return run
 
@@ -215,37 +223,11 @@ def refresh(
     if not live:
         say(total, total, "network unreachable: nothing fetched")
         return report
-    say(1 + len(jobs) - len(live), total, "probed the sources")
+    done = 1 + len(jobs) - len(live)  # the probe, and the jobs it ruled out
+    say(done, total, "probed the sources")
 
     # 2. Fetch, each under its own deadline, several at once.
-    fetched: dict[str, tuple[pd.Series, Job]] = {}
-    done = 1 + len(jobs) - len(live)
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = {pool.submit(job.run): job for job in live}
-        for future in as_completed(futures):
-            job = futures[future]
-            done += 1
-            try:
-                found = future.result()
-            except net.FetchError as exc:
-                reason = net.redact(str(exc), secrets)
-                for key in job.keys:
-                    outcomes[key].fail(reason)
-                say(done, total, f"{', '.join(job.keys)}: failed")
-                continue
-            except Exception as exc:  # a bug or a library surprise: report it, keep the other series
-                log.exception("refresh of %s failed", job.keys)
-                reason = net.redact(f"unexpected {type(exc).__name__}: {exc}", secrets)
-                for key in job.keys:
-                    outcomes[key].fail(reason)
-                say(done, total, f"{', '.join(job.keys)}: failed")
-                continue
-            for key in job.keys:
-                if key in found:
-                    fetched[key] = (found[key].rename(key), job)
-                else:
-                    outcomes[key].fail(f"{catalog.get(key).source_id} not found in the answer")
-            say(done, total, f"{', '.join(job.keys)}: fetched")
+    fetched = _fetch_all(live, outcomes, secrets, say, done, total)
     if not fetched:
         return report
 
@@ -274,6 +256,40 @@ def refresh(
     return report
 
 
+def _fetch_all(
+    live: list[Job], outcomes: dict[str, Outcome], secrets: list[str | None], say: Progress, done: int, total: int
+) -> dict[str, tuple[pd.Series, Job]]:
+    """Run `live`, each under its own deadline, several at once: key -> (answer, its job). Failures
+    go to `outcomes`, with secrets redacted; one failure does not stop the others. Progress is
+    counted on from `done` steps of `total`."""
+    fetched: dict[str, tuple[pd.Series, Job]] = {}
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        futures = {pool.submit(job.run): job for job in live}
+        for future in as_completed(futures):
+            job = futures[future]
+            done += 1
+            try:
+                found = future.result()
+            except Exception as exc:
+                if isinstance(exc, net.FetchError):
+                    reason = str(exc)
+                else:  # a bug or a library surprise: report it, keep the other series
+                    log.exception("refresh of %s failed", job.keys)
+                    reason = f"unexpected {type(exc).__name__}: {exc}"
+                reason = net.redact(reason, secrets)
+                for key in job.keys:
+                    outcomes[key].fail(reason)
+                say(done, total, f"{', '.join(job.keys)}: failed")
+                continue
+            for key in job.keys:
+                if key in found:
+                    fetched[key] = (found[key].rename(key), job)
+                else:
+                    outcomes[key].fail(f"{catalog.get(key).source_id} not found in the answer")
+            say(done, total, f"{', '.join(job.keys)}: fetched")
+    return fetched
+
+
 def _check_all(
     fetched: dict[str, tuple[pd.Series, Job]], outcomes: dict[str, Outcome], accept_revisions: bool
 ) -> dict[str, tuple[checks.Comparison, list[str]]]:
@@ -286,7 +302,7 @@ def _check_all(
         except checks.Refused as exc:
             outcomes[key].fail(f"refused: {exc}")
             continue
-        outcomes[key].take(result)
+        outcomes[key].record(result)
         accepted[key] = (result, where)
     return accepted
 

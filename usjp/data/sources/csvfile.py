@@ -1,7 +1,8 @@
 """Read FRED-, yfinance- and TIC-shaped CSV files into tidy date-indexed series.
 
-Pure: each reader returns `ParsedSeries` records or raises `DataFormatError` naming the file,
-the line and the problem. Nothing here writes anywhere.
+Pure: each reader returns `ParsedSeries` records, named the way their publisher names them, or
+raises `DataFormatError` naming the file, the line and the problem. Which TIC holders to read is
+the caller's choice (Treasury's row labels). Nothing here writes anywhere.
 """
 
 from __future__ import annotations
@@ -10,18 +11,13 @@ import csv
 import io
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 MISSING = {"", ".", "null", "nan", "NaN", "#N/A"}
-TIC_COUNTRIES = {
-    "Japan": "tic_japan",
-    "China, Mainland": "tic_china",
-    "United Kingdom": "tic_uk",
-    "Grand Total": "tic_total",
-}
 
 
 class DataFormatError(ValueError):
@@ -37,13 +33,14 @@ class ParsedSeries:
     """One series read from a file: `source`/`source_id` name it the way its publisher does."""
 
     source: str  # "fred", "yahoo" or "tic"
-    source_id: str
+    source_id: str  # FRED's series id, the ticker, or "MFH:" and Treasury's row label ("MFH:Grand Total")
     values: pd.Series  # float, DatetimeIndex named "date", strictly increasing, no NaN
-    catalog_key: str | None = None  # set when the file itself says which catalog series it is
 
 
-def read_file(path: str | Path, yahoo_ticker: str | None = None) -> list[ParsedSeries]:
-    """Read any supported file, telling the format from its header."""
+def read_file(
+    path: str | Path, yahoo_ticker: str | None = None, *, tic_holders: Collection[str] = ()
+) -> list[ParsedSeries]:
+    """Read any supported file, telling the format from its header; of a TIC file, only `tic_holders`."""
     path = Path(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -51,10 +48,14 @@ def read_file(path: str | Path, yahoo_ticker: str | None = None) -> list[ParsedS
         raise DataFormatError(path, 0, "no such file") from None
     except UnicodeDecodeError as exc:
         raise DataFormatError(path, 1, f"not a UTF-8 text file ({exc.reason})") from None
-    return read_text(text, path, yahoo_ticker=yahoo_ticker)
+    return read_text(text, path, yahoo_ticker=yahoo_ticker, tic_holders=tic_holders)
 
 
-def read_text(text: str, path: str | Path = "<text>", yahoo_ticker: str | None = None) -> list[ParsedSeries]:
+def read_text(
+    text: str, path: str | Path = "<text>", yahoo_ticker: str | None = None, *, tic_holders: Collection[str] = ()
+) -> list[ParsedSeries]:
+    if isinstance(tic_holders, str):
+        raise TypeError("tic_holders: a collection of Treasury row labels, not one string")
     rows = list(csv.reader(io.StringIO(text)))
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
@@ -69,9 +70,9 @@ def read_text(text: str, path: str | Path = "<text>", yahoo_ticker: str | None =
             raise DataFormatError(path, 1, "yfinance-style file without a ticker row: name the ticker (--ticker)")
         return [_read_single_column(rows, path, header.index("Close"), "yahoo", ticker, first_data_line=2)]
     if header[:3] == ["date", "country", "holdings_usd_bn"]:
-        return _read_tic_tidy(rows, path)
-    if header == ["date", "japan_holdings_usd_bn"]:
-        return [_read_single_column(rows, path, 1, "tic", "MFH:Japan", first_data_line=2, key="tic_japan")]
+        return _read_tic_tidy(rows, path, tuple(tic_holders))
+    if len(header) == 2 and header[0] == "date" and (holder := _holder_of_column(header[1], tic_holders)):
+        return [_read_single_column(rows, path, 1, "tic", f"MFH:{holder}", first_data_line=2)]
     if len(header) >= 2 and header[0].lower() in {"observation_date", "date"} and _looks_like_fred_ids(header[1:]):
         return [
             _read_single_column(rows, path, col, "fred", header[col], first_data_line=2)
@@ -87,6 +88,15 @@ def read_text(text: str, path: str | Path = "<text>", yahoo_ticker: str | None =
 
 def _looks_like_fred_ids(names: list[str]) -> bool:
     return all(re.fullmatch(r"[A-Z0-9_]{2,40}", name) for name in names)
+
+
+def _holder_of_column(column: str, holders: Collection[str]) -> str | None:
+    """The holder a one-holder TIC file's value column names: Treasury's label in snake case, then
+    "_holdings_usd_bn" ("grand_total_holdings_usd_bn")."""
+    for label in holders:
+        if column == re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_") + "_holdings_usd_bn":
+            return label
+    return None
 
 
 def _ticker_from_name(name: str) -> str | None:
@@ -118,7 +128,6 @@ def _read_single_column(
     source: str,
     source_id: str,
     first_data_line: int,
-    key: str | None = None,
 ) -> ParsedSeries:
     dates: list[pd.Timestamp] = []
     values: list[float] = []
@@ -142,7 +151,7 @@ def _read_single_column(
         dates.append(day)
         values.append(value)
         lines.append(line)
-    return ParsedSeries(source, source_id, _ordered(dates, values, lines, path, source_id), key)
+    return ParsedSeries(source, source_id, _ordered(dates, values, lines, path, source_id))
 
 
 def _parse_date(cell: str, path: str | Path, line: int) -> pd.Timestamp:
@@ -174,7 +183,9 @@ def _ordered(
     return pd.Series(values, index=pd.DatetimeIndex(dates, name="date"), name=name, dtype="float64")
 
 
-def _read_tic_tidy(rows: list[list[str]], path: str | Path) -> list[ParsedSeries]:
+def _read_tic_tidy(rows: list[list[str]], path: str | Path, holders: tuple[str, ...]) -> list[ParsedSeries]:
+    if not holders:
+        raise DataFormatError(path, 1, "a TIC file, but no holders to read were named (Treasury's row labels)")
     found: dict[str, tuple[list[pd.Timestamp], list[float], list[int]]] = {}
     for line, row in enumerate(rows[1:], start=2):
         if not row:
@@ -182,7 +193,7 @@ def _read_tic_tidy(rows: list[list[str]], path: str | Path) -> list[ParsedSeries
         if len(row) < 3:
             raise DataFormatError(path, line, f"expected date,country,holdings_usd_bn,... found {len(row)} fields")
         country = row[1].strip()
-        if country not in TIC_COUNTRIES:
+        if country not in holders:
             continue
         day = _parse_date(row[0], path, line)
         try:
@@ -194,9 +205,9 @@ def _read_tic_tidy(rows: list[list[str]], path: str | Path) -> list[ParsedSeries
         values.append(value)
         lines.append(line)
     if not found:
-        raise DataFormatError(path, 2, f"none of {', '.join(TIC_COUNTRIES)} found in the TIC file")
+        raise DataFormatError(path, 2, f"none of {', '.join(holders)} found in the TIC file")
     return [
-        ParsedSeries("tic", f"MFH:{country}", _ordered(*found[country], path, country), TIC_COUNTRIES[country])
-        for country in TIC_COUNTRIES
+        ParsedSeries("tic", f"MFH:{country}", _ordered(*found[country], path, country))
+        for country in holders
         if country in found
     ]

@@ -1,5 +1,6 @@
-"""Treasury TIC "Major Foreign Holders of Treasury Securities": Japan, China (Mainland), the
-United Kingdom and the grand total, $bn at the end of each month, dated the first of the month.
+"""Treasury TIC "Major Foreign Holders of Treasury Securities": each holder's Treasury holdings,
+$bn at the end of each month, dated the first of the month. The caller names the holders it wants
+by Treasury's own row labels ("Grand Total" is one); the series come back keyed by those labels.
 
 Two published tables make the series: `mfhhis01.txt` (history, one block per year, newest first)
 and `slt_table5.txt` (the latest 13 months, which win where the two overlap). The parsers read
@@ -14,11 +15,11 @@ import csv
 import io
 import itertools
 import re
+from collections.abc import Collection
 
 import pandas as pd
 
 from usjp.data.sources import net
-from usjp.data.sources.csvfile import TIC_COUNTRIES
 from usjp.data.sources.tidy import tidy
 
 HOST = "ticdata.treasury.gov"
@@ -45,31 +46,35 @@ def download_tables(timeout: float) -> dict[str, bytes]:
 # -- pure parsing ----------------------------------------------------------------------------------
 
 
-def parse_table(body: bytes | str, name: str = "TIC table") -> dict[str, pd.Series]:
-    """Catalog key -> holdings for every wanted country the table holds, whatever its layout."""
+def parse_table(body: bytes | str, holders: Collection[str], name: str = "TIC table") -> dict[str, pd.Series]:
+    """Treasury's row label -> holdings, for each of `holders` the table holds, whatever its layout."""
+    if isinstance(holders, str):
+        raise TypeError("holders: a collection of Treasury row labels, not one string")
+    holders = tuple(holders)
     text = body.decode("utf-8-sig", errors="replace") if isinstance(body, bytes) else body
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     head = text.lstrip()[:2000]
     if head.startswith("<") and re.search(r"<(!doctype html|html|head|body)\b", head, re.IGNORECASE):
         raise net.BadPayload(f"{name}: the server answered with an HTML page, not the table")
     if re.search(r"^Country\t\d{4}-\d{2}\b", text, re.MULTILINE):
-        found = _parse_current(text, name)
+        found = _parse_current(text, name, holders)
     elif match := re.search(r"^Country([\t,])\d{4}\1", text, re.MULTILINE):
-        found = _parse_history(text, name, delimiter=match.group(1))
+        found = _parse_history(text, name, holders, delimiter=match.group(1))
     elif re.search(r"^Country +\d{4} +\d{4}", text, re.MULTILINE):
-        found = _parse_fixed_width(text, name)
+        found = _parse_fixed_width(text, name, holders)
     else:
         raise net.BadPayload(f"{name}: not a TIC Major Foreign Holders table (no 'Country' header row)")
     if not found:
-        raise net.BadPayload(f"{name}: none of {', '.join(TIC_COUNTRIES)} found")
+        raise net.BadPayload(f"{name}: none of {', '.join(holders)} found")
     return {
-        TIC_COUNTRIES[label]: tidy(pd.Series(dict(sorted(values.items()))), TIC_COUNTRIES[label], f"{name} {label}")
-        for label, values in found.items()
+        label: tidy(pd.Series(dict(sorted(found[label].items()))), label, f"{name} {label}")
+        for label in holders
+        if label in found
     }
 
 
 def combine(history: dict[str, pd.Series], current: dict[str, pd.Series]) -> dict[str, pd.Series]:
-    """History extended by the current table; the current table wins on months both hold."""
+    """History extended by the current table (both keyed alike); the current table wins on months both hold."""
     out = {}
     for key in dict.fromkeys([*history, *current]):
         parts = [s for s in (current.get(key), history.get(key)) if s is not None]
@@ -79,7 +84,7 @@ def combine(history: dict[str, pd.Series], current: dict[str, pd.Series]) -> dic
 
 
 def _label(cell: str) -> str:
-    """A row label without footnote markers ("United Kingdom 2/") or stray spaces."""
+    """A row label without footnote markers ("Oil Exporters 3/") or stray spaces."""
     return re.sub(r"\s+", " ", re.sub(r"\s*\d+/\s*$", "", cell.strip().strip('"'))).strip()
 
 
@@ -101,15 +106,16 @@ def _check_decreasing(stamps: list[pd.Timestamp], name: str, line: int) -> None:
 
 def _take_row(
     found: dict[str, dict[pd.Timestamp, float]],
+    holders: tuple[str, ...],
     first: str,
     cells: list[str],
     columns: list[tuple[int, pd.Timestamp]],
     name: str,
     line: int,
 ) -> None:
-    """Record a holder's row (cells at `columns`) when it is one of the countries we keep."""
+    """Record a holder's row (cells at `columns`) when it is one of the wanted `holders`."""
     label = _label(first)
-    if label not in TIC_COUNTRIES:
+    if label not in holders:
         return
     values = found.setdefault(label, {})
     for i, stamp in columns:
@@ -118,7 +124,9 @@ def _take_row(
             values[stamp] = value
 
 
-def _parse_history(text: str, name: str, delimiter: str) -> dict[str, dict[pd.Timestamp, float]]:
+def _parse_history(
+    text: str, name: str, holders: tuple[str, ...], delimiter: str
+) -> dict[str, dict[pd.Timestamp, float]]:
     found: dict[str, dict[pd.Timestamp, float]] = {}
     months: list[tuple[int, int]] | None = None
     columns: list[tuple[int, pd.Timestamp]] | None = None
@@ -149,11 +157,11 @@ def _parse_history(text: str, name: str, delimiter: str) -> dict[str, dict[pd.Ti
         if first.startswith("Department of the Treasury"):
             break
         if columns is not None:
-            _take_row(found, first, cells, columns, name, line)
+            _take_row(found, holders, first, cells, columns, name, line)
     return found
 
 
-def _parse_current(text: str, name: str) -> dict[str, dict[pd.Timestamp, float]]:
+def _parse_current(text: str, name: str, holders: tuple[str, ...]) -> dict[str, dict[pd.Timestamp, float]]:
     found: dict[str, dict[pd.Timestamp, float]] = {}
     columns: list[tuple[int, pd.Timestamp]] | None = None
     for line, row in enumerate(csv.reader(io.StringIO(text), delimiter="\t"), start=1):
@@ -166,14 +174,14 @@ def _parse_current(text: str, name: str) -> dict[str, dict[pd.Timestamp, float]]
         if first.startswith("Notes:"):
             break
         if columns is not None:
-            _take_row(found, first, cells, columns, name, line)
+            _take_row(found, holders, first, cells, columns, name, line)
     return found
 
 
 _VALUE = re.compile(r"^(-?\d+(\.\d+)?|n\.a\.|\*)$")
 
 
-def _parse_fixed_width(text: str, name: str) -> dict[str, dict[pd.Timestamp, float]]:
+def _parse_fixed_width(text: str, name: str, holders: tuple[str, ...]) -> dict[str, dict[pd.Timestamp, float]]:
     found: dict[str, dict[pd.Timestamp, float]] = {}
     lines = text.split("\n")
     columns: list[pd.Timestamp] | None = None
@@ -192,7 +200,7 @@ def _parse_fixed_width(text: str, name: str) -> dict[str, dict[pd.Timestamp, flo
         if columns is None or len(tokens) <= len(columns):
             continue
         label = _label(" ".join(tokens[: -len(columns)]))
-        if label not in TIC_COUNTRIES:
+        if label not in holders:
             continue
         cells = tokens[-len(columns) :]
         if not all(_VALUE.match(c) for c in cells):
@@ -209,11 +217,14 @@ def _parse_fixed_width(text: str, name: str) -> dict[str, dict[pd.Timestamp, flo
 # -- the fetch -------------------------------------------------------------------------------------
 
 
-def fetch_tic(*, timeout: float = net.DEFAULT_TIMEOUT, probe: bool = True) -> dict[str, pd.Series]:
-    """Catalog key -> holdings from both published tables; raises net.FetchError with a reason."""
+def fetch_tic(
+    holders: Collection[str], *, timeout: float = net.DEFAULT_TIMEOUT, probe: bool = True
+) -> dict[str, pd.Series]:
+    """Treasury's row label -> holdings from both published tables, for each of `holders` they hold;
+    raises net.FetchError with a reason."""
     if probe:
         net.probe(HOST)
     bodies = net.run_with_deadline(download_tables, timeout, timeout=timeout)
-    history = parse_table(bodies["history"], "TIC mfhhis01.txt")
-    current = parse_table(bodies["current"], "TIC slt_table5.txt")
+    history = parse_table(bodies["history"], holders, "TIC mfhhis01.txt")
+    current = parse_table(bodies["current"], holders, "TIC slt_table5.txt")
     return combine(history, current)
