@@ -24,6 +24,15 @@ from usjp.catalog import SeriesSpec
 from usjp.events import Event
 
 
+def _num(value: float | None) -> float | None:
+    """JSON number: rounded to 6 decimals, None for missing or not finite."""
+    return None if value is None or not math.isfinite(value) else round(float(value), 6)
+
+
+def _day(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
 @dataclass(frozen=True)
 class WindowStats:
     window: Window
@@ -37,12 +46,57 @@ class WindowStats:
     confounders: tuple[str, ...] = ()
     reasons: Mapping[str, str] = field(default_factory=dict)  # statistic -> why it is None
 
+    @classmethod
+    def empty(
+        cls,
+        window: Window,
+        reasons: Mapping[str, str],
+        *,
+        start_date: dt.date | None = None,
+        start_value: float | None = None,
+        confounders: tuple[str, ...] = (),
+    ) -> WindowStats:
+        """A window without a change (it starts or ends outside the data): no end, change, z or percentile."""
+        return cls(
+            window=window,
+            start_date=start_date,
+            start_value=start_value,
+            end_date=None,
+            end_value=None,
+            change=None,
+            z=None,
+            percentile=None,
+            confounders=confounders,
+            reasons=reasons,
+        )
+
+    def to_json(self) -> dict:
+        """One entry of EventStats.to_json's "windows": the window (start, end, steps), then its statistics."""
+        return {
+            "start": self.window.start,
+            "end": self.window.end,
+            "steps": self.window.steps,
+            "start_date": _day(self.start_date),
+            "start_value": _num(self.start_value),
+            "end_date": _day(self.end_date),
+            "end_value": _num(self.end_value),
+            "change": _num(self.change),
+            "z": _num(self.z),
+            "percentile": _num(self.percentile),
+            "confounders": list(self.confounders),
+            "reasons": dict(self.reasons),
+        }
+
 
 @dataclass(frozen=True)
 class PeriodValue:
     period: str  # "Mar 2025", "Q1 2025"
     date: dt.date  # the observation's own date (start of the period, as FRED dates it)
     value: float
+
+    def to_json(self) -> dict:
+        """The "before" or "after" of EventStats.to_json's "periods"."""
+        return {"period": self.period, "date": _day(self.date), "value": _num(self.value)}
 
 
 @dataclass(frozen=True)
@@ -53,6 +107,15 @@ class PeriodChange:
     after: PeriodValue | None  # first period that includes or follows the market date
     change: float | None
     reasons: Mapping[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """EventStats.to_json's "periods" (monthly/quarterly series)."""
+        return {
+            "before": None if self.before is None else self.before.to_json(),
+            "after": None if self.after is None else self.after.to_json(),
+            "change": _num(self.change),
+            "reasons": dict(self.reasons),
+        }
 
 
 @dataclass(frozen=True)
@@ -73,59 +136,58 @@ class EventStats:
     reasons: Mapping[str, str] = field(default_factory=dict)
     periods: PeriodChange | None = None  # set for monthly/quarterly series instead of windows
 
+    @classmethod
+    def unavailable(
+        cls,
+        event_id: str,
+        spec: SeriesSpec,
+        market_date: dt.date,
+        reasons: Mapping[str, str],
+        *,
+        t0: dt.date | None = None,
+        t0_index: int | None = None,
+        windows: tuple[WindowStats, ...] = (),
+        periods: PeriodChange | None = None,
+    ) -> EventStats:
+        """No session statistics: a monthly/quarterly series (`periods` instead), or no t0 or baseline."""
+        return cls(
+            event_id=event_id,
+            series=spec.key,
+            frequency=spec.frequency,
+            unit=spec.change_unit,
+            market_date=market_date,
+            t0=t0,
+            t0_index=t0_index,
+            baseline_date=None,
+            baseline_value=None,
+            sigma=None,
+            estimation_obs=0,
+            windows=windows,
+            confounders=(),
+            reasons=reasons,
+            periods=periods,
+        )
+
     def to_json(self) -> dict:
-        """Plain JSON types: ISO dates, None for missing, floats rounded to 6 decimals."""
-
-        def num(value: float | None) -> float | None:
-            return None if value is None or not math.isfinite(value) else round(float(value), 6)
-
-        def day(value: dt.date | None) -> str | None:
-            return None if value is None else value.isoformat()
-
+        """Plain JSON types: ISO dates, None for missing, floats rounded to 6 decimals (fields: README)."""
         out: dict = {
             "event_id": self.event_id,
             "series": self.series,
             "frequency": self.frequency,
-            "market_date": day(self.market_date),
-            "t0": day(self.t0),
+            "market_date": _day(self.market_date),
+            "t0": _day(self.t0),
             "t0_index": self.t0_index,
-            "baseline_date": day(self.baseline_date),
-            "baseline_value": num(self.baseline_value),
+            "baseline_date": _day(self.baseline_date),
+            "baseline_value": _num(self.baseline_value),
             "unit": self.unit,
-            "sigma": num(self.sigma),
+            "sigma": _num(self.sigma),
             "estimation_obs": self.estimation_obs,
-            "windows": [
-                {
-                    "start": w.window.start,
-                    "end": w.window.end,
-                    "steps": w.window.steps,
-                    "start_date": day(w.start_date),
-                    "start_value": num(w.start_value),
-                    "end_date": day(w.end_date),
-                    "end_value": num(w.end_value),
-                    "change": num(w.change),
-                    "z": num(w.z),
-                    "percentile": num(w.percentile),
-                    "confounders": list(w.confounders),
-                    "reasons": dict(w.reasons),
-                }
-                for w in self.windows
-            ],
+            "windows": [w.to_json() for w in self.windows],
             "confounders": list(self.confounders),
             "reasons": dict(self.reasons),
         }
-        if self.periods is not None:
-            p = self.periods
-            out["periods"] = {
-                "before": None
-                if p.before is None
-                else {"period": p.before.period, "date": day(p.before.date), "value": num(p.before.value)},
-                "after": None
-                if p.after is None
-                else {"period": p.after.period, "date": day(p.after.date), "value": num(p.after.value)},
-                "change": num(p.change),
-                "reasons": dict(p.reasons),
-            }
+        if self.periods is not None:  # monthly/quarterly series only
+            out["periods"] = self.periods.to_json()
         return out
 
 
@@ -145,9 +207,10 @@ class PreparedSeries:
         self.market_of: dict[str, dt.date] = {}
         self.order: list[str] = []
         for event in sorted(events, key=lambda e: (e.date, e.id)):
-            self._locate(event)
+            self.locate(event)
 
-    def _locate(self, event: Event) -> int | None:
+    def locate(self, event: Event) -> int | None:
+        """The event's t0 (None past the data's end), located once and remembered for the confounders."""
         if event.id not in self.market_of:
             market = event.market_date(self.spec.observed_at_et)
             self.market_of[event.id] = market
@@ -181,17 +244,12 @@ def _window_stats(p: PreparedSeries, event_id: str, t0: int, sigma: float | None
     confounders = p.events_in(max(t0 + w.start, 0), min(e, n - 1), event_id)
     if not (start_ok and end_ok):
         reasons["z"] = reasons["percentile"] = "no change to compare"
-        return WindowStats(
+        return WindowStats.empty(
             w,
-            p.day(s) if start_ok else None,
-            float(p.x[s]) if start_ok else None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            confounders,
             reasons,
+            start_date=p.day(s) if start_ok else None,
+            start_value=float(p.x[s]) if start_ok else None,
+            confounders=confounders,
         )
     moved = float(change(p.x[s], p.x[e], p.spec.change_unit))
     z = None
@@ -212,7 +270,18 @@ def _window_stats(p: PreparedSeries, event_id: str, t0: int, sigma: float | None
         first = baseline - PERCENTILE_OBS + 1
         history = p.k_moves(w.steps)[first : baseline - w.steps + 1]
         percentile = 100.0 * float(np.mean(np.abs(history) < abs(moved)))
-    return WindowStats(w, p.day(s), float(p.x[s]), p.day(e), float(p.x[e]), moved, z, percentile, confounders, reasons)
+    return WindowStats(
+        window=w,
+        start_date=p.day(s),
+        start_value=float(p.x[s]),
+        end_date=p.day(e),
+        end_value=float(p.x[e]),
+        change=moved,
+        z=z,
+        percentile=percentile,
+        confounders=confounders,
+        reasons=reasons,
+    )
 
 
 def _period_label(day: dt.date, frequency: str) -> str:
@@ -245,7 +314,7 @@ def period_change(spec: SeriesSpec, values: pd.Series, event: Event) -> PeriodCh
     elif after is None:
         reasons["change"] = "no value yet for the period of the event"
     moved = None if reasons else float(change(before.value, after.value, spec.change_unit))
-    return PeriodChange(before, after, moved, reasons)
+    return PeriodChange(before=before, after=after, change=moved, reasons=reasons)
 
 
 def event_stats(
@@ -263,15 +332,12 @@ def event_stats(
     if not spec.daily:
         periods = period_change(spec, values.values if isinstance(values, PreparedSeries) else values, event)
         reasons = {"sigma": f"{spec.frequency} series: no session statistics, only the values either side"}
-        return EventStats(
-            event.id, spec.key, spec.frequency, spec.change_unit, market, None, None, None, None, None, 0, (), (),
-            reasons, periods,
-        )  # fmt: skip
+        return EventStats.unavailable(event.id, spec, market, reasons, periods=periods)
     events = list(events)
     p = values if isinstance(values, PreparedSeries) else PreparedSeries(spec, values, events)
     for other in events:
-        p._locate(other)
-    t0 = p._locate(event)
+        p.locate(other)
+    t0 = p.locate(event)
     reasons: dict[str, str] = {}
     if t0 is None:
         last = f"{p.day(len(p.x) - 1):%Y-%m-%d}" if len(p.x) else "none"
@@ -279,15 +345,16 @@ def event_stats(
     elif t0 == 0:
         reasons["baseline"] = f"no observation before the market date {market:%Y-%m-%d}"
     if reasons:
-        empty = tuple(
-            WindowStats(w, None, None, None, None, None, None, None, (), {"change": next(iter(reasons.values()))})
-            for w in windows
-        )
-        t0_day = p.day(t0) if t0 is not None else None
-        return EventStats(
-            event.id, spec.key, spec.frequency, spec.change_unit, market, t0_day, t0, None, None, None, 0, empty, (),
+        why = next(iter(reasons.values()))
+        return EventStats.unavailable(
+            event.id,
+            spec,
+            market,
             {**reasons, "sigma": "no baseline"},
-        )  # fmt: skip
+            t0=p.day(t0) if t0 is not None else None,
+            t0_index=t0,
+            windows=tuple(WindowStats.empty(w, {"change": why}) for w in windows),
+        )
     baseline = t0 - 1
     available = min(baseline, SIGMA_CHANGES)
     sigma = None
@@ -298,18 +365,18 @@ def event_stats(
     stats = tuple(_window_stats(p, event.id, t0, sigma, w) for w in windows)
     union = {i for w in stats for i in w.confounders}
     return EventStats(
-        event.id,
-        spec.key,
-        spec.frequency,
-        spec.change_unit,
-        market,
-        p.day(t0),
-        t0,
-        p.day(baseline),
-        float(p.x[baseline]),
-        sigma,
-        available,
-        stats,
-        tuple(i for i in p.order if i in union),
-        reasons,
+        event_id=event.id,
+        series=spec.key,
+        frequency=spec.frequency,
+        unit=spec.change_unit,
+        market_date=market,
+        t0=p.day(t0),
+        t0_index=t0,
+        baseline_date=p.day(baseline),
+        baseline_value=float(p.x[baseline]),
+        sigma=sigma,
+        estimation_obs=available,
+        windows=stats,
+        confounders=tuple(i for i in p.order if i in union),
+        reasons=reasons,
     )

@@ -68,6 +68,7 @@ def aligned_paths(
     """
     p = PreparedSeries(spec, values, all_events)
     offsets = tuple(range(-before, after + 1))
+    index = pd.Index(offsets, name="offset")
     kept, skipped = [], []
     for event in chosen:
         t0 = p.t0_of.get(event.id)
@@ -77,35 +78,86 @@ def aligned_paths(
             kept.append((event.id, t0))
     reasons: dict[str, str] = {}
     if not kept:
-        empty = pd.DataFrame(index=pd.Index(offsets, name="offset"))
+        empty = pd.DataFrame(index=index)
         return AlignedPaths(
-            spec.key, spec.change_unit, offsets, empty, pd.Series(np.nan, index=empty.index), None, None, 0, seed, 0,
-            None, tuple(skipped), {"paths": "no chosen event falls inside the data"},
-        )  # fmt: skip
+            series=spec.key,
+            unit=spec.change_unit,
+            offsets=offsets,
+            paths=empty,
+            mean=pd.Series(np.nan, index=empty.index),
+            band_low=None,
+            band_high=None,
+            draws=0,
+            seed=seed,
+            candidates=0,
+            period=None,
+            skipped=tuple(skipped),
+            reasons={"paths": "no chosen event falls inside the data"},
+        )
     t0s = np.array([t for _, t in kept])
     matrix = _path_matrix(p, t0s, before, after)
-    paths = pd.DataFrame(matrix.T, index=pd.Index(offsets, name="offset"), columns=[i for i, _ in kept])
+    paths = pd.DataFrame(matrix.T, index=index, columns=[i for i, _ in kept])
     with warnings.catch_warnings():  # an offset past the end of the data for every event is simply NaN
         warnings.simplefilter("ignore", RuntimeWarning)
         mean = pd.Series(np.nanmean(matrix, axis=0), index=paths.index, name="mean")
 
-    lo_i = max(int(t0s.min()) - margin, before)
-    hi_i = min(int(t0s.max()) + margin, len(p.x) - 1 - after)
-    event_t0s = {t for t in p.t0_of.values() if t is not None}
-    pool = np.array([i for i in range(lo_i, hi_i + 1) if i not in event_t0s], dtype=int)
+    pool, period = _placebo_pool(p, t0s, before, after, margin)
     band_low = band_high = None
-    period = (p.day(lo_i), p.day(hi_i)) if hi_i >= lo_i else None
     if len(pool) < len(kept):
         reasons["placebo"] = f"only {len(pool)} non-event dates in the period, fewer than the {len(kept)} events"
         draws = 0
     else:
-        rng = np.random.default_rng(seed)
-        pool_paths = _path_matrix(p, pool, before, after)
-        picks = np.stack([rng.choice(len(pool), size=len(kept), replace=False) for _ in range(draws)])
-        means = pool_paths[picks].mean(axis=1)  # draws x offsets
-        band_low = pd.Series(np.percentile(means, low, axis=0), index=paths.index, name="low")
-        band_high = pd.Series(np.percentile(means, high, axis=0), index=paths.index, name="high")
+        band_low, band_high = _placebo_band(
+            p, pool, paths, before=before, after=after, draws=draws, seed=seed, low=low, high=high
+        )
     return AlignedPaths(
-        spec.key, spec.change_unit, offsets, paths, mean, band_low, band_high, draws, seed, len(pool), period,
-        tuple(skipped), reasons,
-    )  # fmt: skip
+        series=spec.key,
+        unit=spec.change_unit,
+        offsets=offsets,
+        paths=paths,
+        mean=mean,
+        band_low=band_low,
+        band_high=band_high,
+        draws=draws,
+        seed=seed,
+        candidates=len(pool),
+        period=period,
+        skipped=tuple(skipped),
+        reasons=reasons,
+    )
+
+
+def _placebo_pool(
+    p: PreparedSeries, t0s: np.ndarray, before: int, after: int, margin: int
+) -> tuple[np.ndarray, tuple[dt.date, dt.date] | None]:
+    """Observations that are no event's t0, from `margin` before the first event to `margin` after the
+    last (kept where a whole path fits in the data), and the period they span."""
+    lo_i = max(int(t0s.min()) - margin, before)
+    hi_i = min(int(t0s.max()) + margin, len(p.x) - 1 - after)
+    event_t0s = {t for t in p.t0_of.values() if t is not None}
+    pool = np.array([i for i in range(lo_i, hi_i + 1) if i not in event_t0s], dtype=int)
+    period = (p.day(lo_i), p.day(hi_i)) if hi_i >= lo_i else None
+    return pool, period
+
+
+def _placebo_band(
+    p: PreparedSeries,
+    pool: np.ndarray,
+    paths: pd.DataFrame,
+    *,
+    before: int,
+    after: int,
+    draws: int,
+    seed: int,
+    low: float,
+    high: float,
+) -> tuple[pd.Series, pd.Series]:
+    """The low and high percentiles, per offset of `paths`, of `draws` mean paths of as many dates,
+    drawn from `pool` without repeats, as `paths` has events."""
+    rng = np.random.default_rng(seed)
+    pool_paths = _path_matrix(p, pool, before, after)
+    picks = np.stack([rng.choice(len(pool), size=paths.shape[1], replace=False) for _ in range(draws)])
+    means = pool_paths[picks].mean(axis=1)  # draws x offsets
+    band_low = pd.Series(np.percentile(means, low, axis=0), index=paths.index, name="low")
+    band_high = pd.Series(np.percentile(means, high, axis=0), index=paths.index, name="high")
+    return band_low, band_high

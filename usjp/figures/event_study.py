@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from usjp.analysis import AlignedPaths
 from usjp.events import category as category_record
-from usjp.figures.style import FONT, TEMPLATE, escape, footer_annotation, wrap
+from usjp.figures.style import escape, footer_text, frame_layout, line_count, wrap
 
 PATH_GREY = "#9AA5B1"
 BAND_FILL = "rgba(0, 114, 178, 0.16)"  # Okabe–Ito blue, pale: distinct from the grey event paths
@@ -42,12 +42,9 @@ def build_aligned_paths_figure(
     rebased to 0 at the baseline (t0 - 1), so the y axis is the change since the day before.
     Built from plain dicts and validated once by the Figure constructor, like the timeline.
     """
-    traces: list[dict] = []
-    x = list(paths.offsets)
     colour = category_record(category).colour
-    value = _hover_value(paths.unit)
     n = paths.paths.shape[1]
-    names = (
+    band_name, each_name, mean_name = (
         ("Placebo 5–95%", f"Events ({n})", "Mean")
         if compact
         else (
@@ -56,98 +53,150 @@ def build_aligned_paths_figure(
             f"Mean of the {n} events",
         )
     )
-    if paths.band_low is not None and paths.band_high is not None:
-        for edge, band, label in ((0, paths.band_high, "95th"), (1, paths.band_low, "5th")):
-            traces.append(
-                {
-                    "type": "scatter",
-                    "x": x,
-                    "y": band.to_numpy(),
-                    "mode": "lines",
-                    "line": {"width": 1, "color": BAND_EDGE, "dash": "dot"},
-                    "fill": "tonexty" if edge else None,
-                    "fillcolor": BAND_FILL,
-                    "name": names[0],
-                    "legendgroup": "placebo",
-                    "showlegend": bool(edge),
-                    "hovertemplate": f"Placebo {label} percentile, t%{{x:+d}}: {value}<extra></extra>",
-                }
-            )
-    for i, event_id in enumerate(paths.paths.columns):
-        traces.append(
-            {
-                "type": "scatter",
-                "x": x,
-                "y": paths.paths[event_id].to_numpy(),
-                "mode": "lines",
-                "line": {"color": PATH_GREY, "width": 1},
-                "opacity": 0.7,
-                "name": names[1],
-                "legendgroup": "events",
-                "showlegend": i == 0,
-                "customdata": [escape(event_titles.get(event_id, event_id))] * len(x),
-                "hovertemplate": f"%{{customdata}}<br>t%{{x:+d}}: {value}<extra></extra>",
-            }
-        )
-    traces.append(
+    traces = [
+        *_band_traces(paths, band_name),
+        *_path_traces(paths, each_name, event_titles),
+        _mean_trace(paths, mean_name, colour),
+    ]
+    layout = _layout(
+        paths,
+        colour,
+        title=title,
+        subtitle=subtitle,
+        footer=[*source_lines, as_of],
+        compact=compact,
+        height=height,
+    )
+    return go.Figure(data=traces, layout=layout)
+
+
+def _band_traces(paths: AlignedPaths, name: str) -> list[dict]:
+    """The placebo band: its 95th percentile, then the 5th filled up to it (none without a band)."""
+    if paths.band_low is None or paths.band_high is None:
+        return []
+    value = _hover_value(paths.unit)
+    return [
+        {
+            "type": "scatter",
+            "x": list(paths.offsets),
+            "y": band.to_numpy(),
+            "mode": "lines",
+            "line": {"width": 1, "color": BAND_EDGE, "dash": "dot"},
+            "fill": "tonexty" if edge else None,
+            "fillcolor": BAND_FILL,
+            "name": name,
+            "legendgroup": "placebo",
+            "showlegend": bool(edge),
+            "hovertemplate": f"Placebo {label} percentile, t%{{x:+d}}: {value}<extra></extra>",
+        }
+        for edge, band, label in ((0, paths.band_high, "95th"), (1, paths.band_low, "5th"))
+    ]
+
+
+def _path_traces(paths: AlignedPaths, name: str, event_titles: Mapping[str, str]) -> list[dict]:
+    """One thin grey line per event, one legend entry for all of them."""
+    x = list(paths.offsets)
+    value = _hover_value(paths.unit)
+    return [
         {
             "type": "scatter",
             "x": x,
-            "y": paths.mean.to_numpy(),
-            "mode": "lines+markers",
-            "line": {"color": colour, "width": 4},
-            "marker": {"size": 6},
-            "name": names[2],
-            "hovertemplate": f"Mean of {n}, t%{{x:+d}}: {value}<extra></extra>",
+            "y": paths.paths[event_id].to_numpy(),
+            "mode": "lines",
+            "line": {"color": PATH_GREY, "width": 1},
+            "opacity": 0.7,
+            "name": name,
+            "legendgroup": "events",
+            "showlegend": i == 0,
+            "customdata": [escape(event_titles.get(event_id, event_id))] * len(x),
+            "hovertemplate": f"%{{customdata}}<br>t%{{x:+d}}: {value}<extra></extra>",
         }
-    )
+        for i, event_id in enumerate(paths.paths.columns)
+    ]
 
-    # Symmetric y range around 0, so up and down moves look alike.
+
+def _mean_trace(paths: AlignedPaths, name: str, colour: str) -> dict:
+    """The mean path: thick, with markers, in the category's colour."""
+    return {
+        "type": "scatter",
+        "x": list(paths.offsets),
+        "y": paths.mean.to_numpy(),
+        "mode": "lines+markers",
+        "line": {"color": colour, "width": 4},
+        "marker": {"size": 6},
+        "name": name,
+        "hovertemplate": f"Mean of {paths.paths.shape[1]}, t%{{x:+d}}: {_hover_value(paths.unit)}<extra></extra>",
+    }
+
+
+def _symmetric_span(paths: AlignedPaths) -> float:
+    """Half the y range: symmetric around 0, so up and down moves look alike (1 with nothing drawn)."""
     drawn = [
         paths.paths.to_numpy().ravel(),
         *(b.to_numpy() for b in (paths.band_low, paths.band_high) if b is not None),
     ]
-    values = np.abs(np.concatenate(drawn)) if drawn else np.empty(0)
+    values = np.abs(np.concatenate(drawn))
     values = values[np.isfinite(values)]
-    span = float(values.max()) * 1.08 if len(values) and values.max() > 0 else 1.0
+    return float(values.max()) * 1.08 if len(values) and values.max() > 0 else 1.0
 
+
+def _layout(
+    paths: AlignedPaths,
+    colour: str,
+    *,
+    title: str,
+    subtitle: str,
+    footer: list[str],
+    compact: bool,
+    height: int,
+) -> dict:
+    """Geometry (margins from the wrapped title, subtitle and footer) and the layout around it."""
     width = 34 if compact else 84
-    title_lines = wrap(title, width).count("<br>") + 1
-    subtitle_lines = wrap(subtitle, int(width * 1.4)).count("<br>") + 1
-    left = 58 if compact else 84
-    footer = footer_annotation([*source_lines, as_of], int(width * 1.4), yshift=-58, left_margin=left)
-    footer_lines = footer["text"].count("<br>") + 1
-    layout = dict(
-        template=TEMPLATE,
+    title_lines = line_count(wrap(title, width))
+    subtitle_lines = line_count(wrap(subtitle, int(width * 1.4)))
+    footer_lines = line_count(footer_text(footer, int(width * 1.4)))
+    span = _symmetric_span(paths)
+    x = paths.offsets
+    frame = frame_layout(
+        title,
+        subtitle,
+        footer,
+        width=width,
+        subtitle_width=int(width * 1.4),
+        compact=compact,
         height=height,
-        font={"family": FONT, "size": 13, "color": "#1A1A1A"},
-        title={
-            "text": f"<b>{wrap(title, width)}</b>",
-            "subtitle": {"text": wrap(subtitle, int(width * 1.4)), "font": {"size": 12, "color": "#555555"}},
-            "x": 0.01,
-            "xanchor": "left",
-            "yref": "container",
-            "y": 1.0,
-            "yanchor": "top",
-            # Plotly anchors a multi-line title by its first line: push it down by the extra lines.
-            "pad": {"t": 12 + (21 if compact else 24) * (title_lines - 1)},
-            "font": {"size": 17 if compact else 20},
-        },
         margin={
-            "l": left,
+            "l": 58 if compact else 84,
             "r": 14 if compact else 30,
             "t": 40 + 24 * title_lines + 17 * subtitle_lines + (40 if compact else 26),
             "b": 70 + 15 * footer_lines,
         },
-        hovermode="closest",
-        legend={
-            "orientation": "h",
-            "x": 0.0,
+        title_place={
+            "yref": "container",
             "y": 1.0,
-            "yanchor": "bottom",
-            "xanchor": "left",
-            "font": {"size": 11 if compact else 12},
+            # Plotly anchors a multi-line title by its first line: push it down by the extra lines.
+            "pad": {"t": 12 + (21 if compact else 24) * (title_lines - 1)},
         },
+        footer_shift=-58,
+        legend_size=11 if compact else 12,
+        annotations=[
+            {
+                "xref": "x",
+                "yref": "paper",
+                "x": -0.5,
+                "y": 1.0,
+                "xanchor": "left",
+                "yanchor": "top",
+                "xshift": 3,
+                "showarrow": False,
+                "text": "event",
+                "font": {"size": 11, "color": colour},
+            }
+        ],
+    )
+    return dict(
+        frame,
+        hovermode="closest",
         xaxis={
             "title": {
                 "text": "Sessions from the event" if compact else "Sessions from the event (0 = first that could react)"
@@ -179,20 +228,4 @@ def build_aligned_paths_figure(
                 "line": {"color": colour, "width": 1.5, "dash": "dash"},
             }
         ],
-        annotations=[
-            {
-                "xref": "x",
-                "yref": "paper",
-                "x": -0.5,
-                "y": 1.0,
-                "xanchor": "left",
-                "yanchor": "top",
-                "xshift": 3,
-                "showarrow": False,
-                "text": "event",
-                "font": {"size": 11, "color": colour},
-            },
-            footer,
-        ],
     )
-    return go.Figure(data=traces, layout=layout)

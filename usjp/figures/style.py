@@ -1,5 +1,6 @@
 """The look shared by every figure: palette, font, template, escaping and wrapping of text, the
-footer that carries sources into any exported image, and the chart toolbar's export options.
+frame (title, subtitle, margins, legend) and the footer that carries sources into any exported
+image, and the chart toolbar's export options.
 
 Category colours and symbols live on the Category records (usjp/events.py), unit formats on the
 catalog's Unit records (usjp/catalog.py)."""
@@ -37,6 +38,16 @@ def wrap(text: str, width: int) -> str:
     return "<br>".join(escape(line) for line in lines)
 
 
+def line_count(text: str) -> int:
+    """How many lines a label made by `wrap` takes."""
+    return text.count("<br>") + 1
+
+
+def footer_text(lines: Sequence[str], width: int) -> str:
+    """The footer's text: each non-empty line wrapped at `width`."""
+    return "<br>".join(wrap(line, width) for line in lines if line)
+
+
 def footer_annotation(lines: Sequence[str], width: int, *, yshift: int, left_margin: int = 0) -> dict:
     """Sources and "as of" inside the figure, under the plot: an exported PNG carries its citation.
 
@@ -53,8 +64,61 @@ def footer_annotation(lines: Sequence[str], width: int, *, yshift: int, left_mar
         "yanchor": "top",
         "showarrow": False,
         "align": "left",
-        "text": "<br>".join(wrap(line, width) for line in lines if line),
+        "text": footer_text(lines, width),
         "font": {"size": 11, "color": "#555555"},
+    }
+
+
+def frame_layout(
+    title: str,
+    subtitle: str,
+    footer: Sequence[str],
+    *,
+    width: int,
+    subtitle_width: int,
+    compact: bool,
+    height: int,
+    margin: dict,
+    title_place: dict,
+    footer_shift: int,
+    subtitle_size: int = 12,
+    legend_size: int = 12,
+    annotations: Sequence[dict] = (),
+) -> dict:
+    """The layout keys every figure shares, as a plain dict for one validating Figure constructor.
+
+    Template, height and font; the bold title wrapped at `width` characters and the subtitle at
+    `subtitle_width`, anchored top left (`title_place`: the figure's own y, yref and pad); the fixed
+    `margin` (Plotly's automargin would draw every update twice); the horizontal legend above the
+    plot; and the footer lines (sources, "as of") as the last annotation, after `annotations`,
+    shifted `footer_shift` px below the plot and starting near the figure's left edge.
+    """
+    return {
+        "template": TEMPLATE,
+        "height": height,
+        "font": {"family": FONT, "size": 13, "color": "#1A1A1A"},
+        "title": {
+            "text": f"<b>{wrap(title, width)}</b>",
+            "subtitle": {"text": wrap(subtitle, subtitle_width), "font": {"size": subtitle_size, "color": "#555555"}},
+            "x": 0.01,
+            "xanchor": "left",
+            "yanchor": "top",
+            **title_place,
+            "font": {"size": 17 if compact else 20},
+        },
+        "margin": margin,
+        "legend": {
+            "orientation": "h",
+            "x": 0.0,
+            "y": 1.0,
+            "yanchor": "bottom",
+            "xanchor": "left",
+            "font": {"size": legend_size},
+        },
+        "annotations": [
+            *annotations,
+            footer_annotation(footer, int(width * 1.4), yshift=footer_shift, left_margin=margin["l"]),
+        ],
     }
 
 

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from usjp.catalog import UNITS
 from usjp.events import CATEGORIES, Event, category
-from usjp.figures.style import FONT, IMPORTANCE_SIZE, SERIES_COLORS, TEMPLATE, escape, footer_annotation, wrap
+from usjp.figures.style import IMPORTANCE_SIZE, SERIES_COLORS, escape, frame_layout, line_count, wrap
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,39 @@ def build_timeline_figure(
     Traces and layout are plain dicts validated once by the Figure constructor (a third of the time
     of add_trace/update_layout calls, which validate property by property).
     """
-    traces: list[dict] = []
     units = list(dict.fromkeys(s.unit for s in series))
     indexed = mode == "indexed" or len(units) > 2
+    lane_of = _lanes(events)
+    traces = _series_traces(series, units, indexed)
+    traces += _event_trace(events, lane_of, selected, headlines or {})
+    shapes, annotations = _event_marks(events, selected, start=start, end=end, compact=compact)
+    layout = _layout(
+        units,
+        indexed,
+        lane_of,
+        start=start,
+        end=end,
+        title=title,
+        subtitle=subtitle,
+        footer=[*source_lines, as_of],
+        height=height,
+        compact=compact,
+        uirevision=uirevision,
+        shapes=shapes,
+        annotations=annotations,
+    )
+    return go.Figure(data=traces, layout=layout)
+
+
+def _lanes(events: Sequence[Event]) -> dict[str, int]:
+    """Category -> its lane (y of the event strip) for the categories with events, first on top."""
+    lanes = [c for c in CATEGORIES if any(e.category == c for e in events)]
+    return {c: len(lanes) - 1 - i for i, c in enumerate(lanes)}
+
+
+def _series_traces(series: Sequence[SeriesView], units: list[str], indexed: bool) -> list[dict]:
+    """One line per series: rebased to 100 when indexed, else on the right axis when of the second unit."""
+    traces = []
     for i, s in enumerate(series):
         values = s.values
         if indexed and len(values):
@@ -81,38 +111,48 @@ def build_timeline_figure(
                 "hovertemplate": f"{escape(s.short)} %{{x|%d %b %Y}}: {hover}<extra></extra>",
             }
         )
+    return traces
 
-    lanes = [c for c in CATEGORIES if any(e.category == c for e in events)]
-    lane_of = {c: len(lanes) - 1 - i for i, c in enumerate(lanes)}
-    headlines = headlines or {}
+
+def _event_trace(
+    events: Sequence[Event], lane_of: dict[str, int], selected: str | None, headlines: dict[str, str]
+) -> list[dict]:
+    """The events as one marker trace in the lane strip (no trace without events); the selected one ringed."""
     chosen = sorted((e for e in events if e.category in lane_of), key=lambda e: lane_of[e.category])
-    if chosen:
-        traces.append(
-            {
-                "type": "scatter",
-                "x": [pd.Timestamp(e.date) for e in chosen],
-                "y": [lane_of[e.category] for e in chosen],
-                "mode": "markers",
-                "name": "Events",
-                "yaxis": "y3",
-                "showlegend": False,
-                "marker": {
-                    "color": [category(e.category).colour for e in chosen],
-                    "size": [IMPORTANCE_SIZE[e.importance] for e in chosen],
-                    "line": {
-                        "color": ["#000000" if e.id == selected else "#FFFFFF" for e in chosen],
-                        "width": [3 if e.id == selected else 1 for e in chosen],
-                    },
-                    "symbol": [category(e.category).symbol for e in chosen],
+    if not chosen:
+        return []
+    return [
+        {
+            "type": "scatter",
+            "x": [pd.Timestamp(e.date) for e in chosen],
+            "y": [lane_of[e.category] for e in chosen],
+            "mode": "markers",
+            "name": "Events",
+            "yaxis": "y3",
+            "showlegend": False,
+            "marker": {
+                "color": [category(e.category).colour for e in chosen],
+                "size": [IMPORTANCE_SIZE[e.importance] for e in chosen],
+                "line": {
+                    "color": ["#000000" if e.id == selected else "#FFFFFF" for e in chosen],
+                    "width": [3 if e.id == selected else 1 for e in chosen],
                 },
-                "customdata": [
-                    [e.id, escape(e.title), category(e.category).label, escape(headlines.get(e.id, ""))] for e in chosen
-                ],
-                "hovertemplate": "<b>%{customdata[1]}</b><br>%{x|%d %b %Y} · %{customdata[2]}"
-                "<br>%{customdata[3]}<extra></extra>",
-            }
-        )
+                "symbol": [category(e.category).symbol for e in chosen],
+            },
+            "customdata": [
+                [e.id, escape(e.title), category(e.category).label, escape(headlines.get(e.id, ""))] for e in chosen
+            ],
+            "hovertemplate": "<b>%{customdata[1]}</b><br>%{x|%d %b %Y} · %{customdata[2]}"
+            "<br>%{customdata[3]}<extra></extra>",
+        }
+    ]
 
+
+def _event_marks(
+    events: Sequence[Event], selected: str | None, *, start: dt.date, end: dt.date, compact: bool
+) -> tuple[list[dict], list[dict]]:
+    """Shapes and annotations across the chart: shaded spans, lines at headline events and at the
+    selected one, and the selected event's title."""
     shapes, annotations = [], []
     for e in events:
         if e.end is not None:
@@ -132,84 +172,105 @@ def build_timeline_figure(
                 }
             )
         if e.importance == 3 or e.id == selected:
-            strong = e.id == selected
-            shapes.append(
-                {
-                    "type": "line",
-                    "xref": "x",
-                    "yref": "paper",
-                    "x0": pd.Timestamp(e.date),
-                    "x1": pd.Timestamp(e.date),
-                    "y0": 0.0,
-                    "y1": 1.0,
-                    "line": {
-                        "color": "#000000" if strong else category(e.category).colour,
-                        "width": 1.5 if strong else 1,
-                        "dash": "solid" if strong else "dot",
-                    },
-                    "opacity": 0.9 if strong else 0.45,
-                    "layer": "below",
-                }
-            )
+            shapes.append(_event_line(e, strong=e.id == selected))
         if e.id == selected:
-            # The label reads away from the nearer edge, so it never runs off the chart; shorter on a phone.
-            right_half = (e.date - start) > (end - start) / 2
-            most = 26 if compact else 60
-            annotations.append(
-                {
-                    "xref": "x",
-                    "yref": "paper",
-                    "x": pd.Timestamp(e.date),
-                    "y": 1.0,
-                    "yanchor": "top",
-                    "xanchor": "right" if right_half else "left",
-                    "xshift": -4 if right_half else 4,
-                    "text": escape(e.title if len(e.title) <= most else e.title[: most - 1].rstrip() + "…"),
-                    "showarrow": False,
-                    "font": {"size": 12, "color": "#000000"},
-                    "bgcolor": "rgba(255,255,255,0.85)",
-                }
-            )
+            annotations.append(_selected_label(e, start=start, end=end, compact=compact))
+    return shapes, annotations
 
+
+def _event_line(e: Event, *, strong: bool) -> dict:
+    """A line across the chart at the event: dotted in its colour, solid black when selected."""
+    return {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": pd.Timestamp(e.date),
+        "x1": pd.Timestamp(e.date),
+        "y0": 0.0,
+        "y1": 1.0,
+        "line": {
+            "color": "#000000" if strong else category(e.category).colour,
+            "width": 1.5 if strong else 1,
+            "dash": "solid" if strong else "dot",
+        },
+        "opacity": 0.9 if strong else 0.45,
+        "layer": "below",
+    }
+
+
+def _selected_label(e: Event, *, start: dt.date, end: dt.date, compact: bool) -> dict:
+    """The selected event's title at the top of its line."""
+    # The label reads away from the nearer edge, so it never runs off the chart; shorter on a phone.
+    right_half = (e.date - start) > (end - start) / 2
+    most = 26 if compact else 60
+    return {
+        "xref": "x",
+        "yref": "paper",
+        "x": pd.Timestamp(e.date),
+        "y": 1.0,
+        "yanchor": "top",
+        "xanchor": "right" if right_half else "left",
+        "xshift": -4 if right_half else 4,
+        "text": escape(e.title if len(e.title) <= most else e.title[: most - 1].rstrip() + "…"),
+        "showarrow": False,
+        "font": {"size": 12, "color": "#000000"},
+        "bgcolor": "rgba(255,255,255,0.85)",
+    }
+
+
+def _layout(
+    units: list[str],
+    indexed: bool,
+    lane_of: dict[str, int],
+    *,
+    start: dt.date,
+    end: dt.date,
+    title: str,
+    subtitle: str,
+    footer: list[str],
+    height: int,
+    compact: bool,
+    uirevision: str | None,
+    shapes: list[dict],
+    annotations: list[dict],
+) -> dict:
+    """Geometry (margins, the series' and the lanes' share of the height) and the layout around it."""
     width = 34 if compact else 80
     # Margins are set here, not grown by Plotly's automargin: automargin makes Plotly.js measure the
     # labels and draw the figure a second time on every update (about 16 ms of a 170 ms interaction).
     # The y axes' labels sit in those margins, so they skip Plotly's per-label overflow check too
     # (ticklabeloverflow "allow": 5 ms less per draw); the x axis keeps it for its end labels.
-    lane_labels = [category(c).short if compact else category(c).label for c in lanes]
+    lane_labels = [category(c).short if compact else category(c).label for c in lane_of]
     longest = max((len(label) for label in lane_labels), default=0)
     left = max(48 if compact else 90, round(longest * (5.8 if compact else 7.6)) + (14 if compact else 28))
     right_axis = len(units) == 2 and not indexed
-    title_lines = wrap(title, width).count("<br>") + 1
-    lane_height = 0.032 * max(len(lanes), 1)
+    lane_height = 0.032 * max(len(lane_of), 1)
     strip_top = min(0.30, 0.04 + lane_height)
     main_bottom = strip_top + 0.06
-    layout = dict(
-        template=TEMPLATE,
+    frame = frame_layout(
+        title,
+        subtitle,
+        footer,
+        width=width,
+        subtitle_width=int(width * 1.5),
+        compact=compact,
         height=height,
-        uirevision=uirevision,
-        font={"family": FONT, "size": 13, "color": "#1A1A1A"},
-        title={
-            "text": f"<b>{wrap(title, width)}</b>",
-            "subtitle": {
-                "text": wrap(subtitle, int(width * 1.5)),
-                "font": {"size": 12 if compact else 13, "color": "#555555"},
-            },
-            "x": 0.01,
-            "xanchor": "left",
-            "y": 0.98,
-            "yanchor": "top",
-            "font": {"size": 17 if compact else 20},
-        },
         margin={
             "l": left,
             "r": (44 if compact else 76) if right_axis else 16,
-            "t": 80 + 24 * title_lines + (40 if compact else 0),
-            "b": 40 + 16 * (len(source_lines) + 1) * (2 if compact else 1),
+            "t": 80 + 24 * line_count(wrap(title, width)) + (40 if compact else 0),
+            "b": 40 + 16 * len(footer) * (2 if compact else 1),
         },
+        title_place={"y": 0.98},
+        footer_shift=-40,
+        subtitle_size=12 if compact else 13,
+        annotations=annotations,
+    )
+    return dict(
+        frame,
+        uirevision=uirevision,
         hovermode="closest",
         dragmode="zoom",
-        legend={"orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom", "xanchor": "left", "font": {"size": 12}},
         xaxis={
             "range": [pd.Timestamp(start), pd.Timestamp(end)],
             "showgrid": True,
@@ -238,7 +299,7 @@ def build_timeline_figure(
         },
         yaxis3={
             "domain": [0.0, strip_top],
-            "range": [-0.7, max(len(lanes), 1) - 0.3],
+            "range": [-0.7, max(len(lane_of), 1) - 0.3],
             "tickmode": "array",
             "tickvals": list(lane_of.values()),
             "ticktext": lane_labels,
@@ -251,9 +312,4 @@ def build_timeline_figure(
             "fixedrange": True,
         },
         shapes=shapes,
-        annotations=[
-            *annotations,
-            footer_annotation([*source_lines, as_of], int(width * 1.4), yshift=-40, left_margin=left),
-        ],
     )
-    return go.Figure(data=traces, layout=layout)
