@@ -17,7 +17,6 @@ pg = st.navigation(
 )
 
 with IMPORT_LOCK:  # not while another session's preload figure is being drawn (see usjp/ui/boot.py)
-    from usjp.data.events_file import EventError
     from usjp.ui import loaders
     from usjp.ui.refresh import render_refresh_control
 
@@ -30,10 +29,7 @@ with st.sidebar:
     )
     render_refresh_control()
 
-try:
-    loaders.load_events()
-except (EventError, FileNotFoundError) as exc:
-    problems = exc.problems if isinstance(exc, EventError) else [f"missing file: {exc.filename}"]
+if problems := loaders.events_problems():
     st.error("The event timeline (data/events.yaml) has problems, so the app cannot start:")
     st.code("\n".join(problems[:50]), language=None)
     st.stop()

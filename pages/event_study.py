@@ -8,13 +8,9 @@ from usjp.ui import boot
 # by app.py (under its import lock). Why: docs/streamlit-notes.md.
 boot.ensure_app_navigation()
 
-from usjp.figures import credits
-from usjp.figures.style import export_config
 from usjp.ui import event_study as ui
 from usjp.ui import loaders, url_state, widgets
 from usjp.ui.keys import STUDY as KEYS
-from usjp.ui.markdown import md_escape
-from usjp.views.event_study import scoreboard_rows
 
 # 1/ URL -> widget state
 all_events = loaders.load_events()
@@ -33,7 +29,7 @@ url_state.render_notices()
 st.subheader("Scoreboard")
 board_view = ui.scoreboard_controls(available)
 board = loaders.load_scoreboard((board_view.window,))
-ui.render_scoreboard(scoreboard_rows(board, board_view), board_view)
+ui.render_scoreboard(board, board_view)
 if shown := loaders.load_many(board_view.series):
     st.caption("  \n".join(widgets.caption_of(item) for item in shown))
 
@@ -49,10 +45,10 @@ else:
         ui.paths_figure(paths, category, item, all_events, phone),
         key=KEYS.paths_chart,
         theme=None,
-        config=export_config(f"usjp-paths-{category}-{series}", phone),
+        config=ui.paths_config(category, series, phone),
     )
     st.caption(widgets.caption_of(item))
-    st.markdown(md_escape(credits.verdict(paths, category)))
+    ui.render_verdict(paths, category)
     if skipped := ui.skipped_caption(paths, all_events):
         st.caption(skipped)
 

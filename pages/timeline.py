@@ -8,7 +8,6 @@ from usjp.ui import boot
 # by app.py (under its import lock). Why, and the page's other ordering rules: docs/streamlit-notes.md.
 boot.ensure_app_navigation()
 
-from usjp.events import filter_events
 from usjp.ui import loaders, url_state, widgets
 from usjp.ui import timeline as ui
 from usjp.ui.keys import TIMELINE as KEYS
@@ -26,7 +25,7 @@ url_state.render_notices()
 controls = st.sidebar.container()  # filled after the chart is sent (3/)
 
 start, end = view.window(data_start, data_end)
-shown = filter_events(all_events, view.categories, view.importance, start, end)
+shown = ui.events_shown(all_events, view, start, end)
 phone = widgets.is_phone()
 
 

@@ -59,7 +59,7 @@ class SeriesSpec:
     # wrong unit, a wrong column or garbage. Fetched data outside it is refused (usjp/data/checks.py).
     plausible: tuple[float, float]
     # New York time at which a daily observation is taken; events later than this on the
-    # same date first show up in the next observation (see DESIGN.md, event windows).
+    # same date first show up in the next observation (docs/method.md, "market date").
     observed_at_et: time | None = None
     live_alternative: str | None = None  # key of a series that can stand in when live
     history_start: date | None = None  # first date kept when fetched or imported (None: all of it)

@@ -15,13 +15,14 @@ from usjp.data.store import StoredSeries
 from usjp.events import CATEGORIES, Event, category
 from usjp.figures import credits
 from usjp.figures.event_study import build_aligned_paths_figure
+from usjp.figures.style import export_config
 from usjp.figures.tables import scoreboard_table
 from usjp.publish.csv_file import csv_bytes
 from usjp.ui.keys import STUDY as KEYS
 from usjp.ui.markdown import md_escape
 from usjp.ui.url_state import UrlBinding
 from usjp.ui.widgets import percentile_column, z_column, z_style
-from usjp.views.event_study import SORTS, WINDOW_CHOICES, StudyView, parse_study_view, to_params
+from usjp.views.event_study import SORTS, WINDOW_CHOICES, StudyView, parse_study_view, scoreboard_rows, to_params
 
 
 def binding(available: list[str]) -> UrlBinding[StudyView]:
@@ -78,7 +79,9 @@ def scoreboard_controls(available: list[str]) -> StudyView:
     )
 
 
-def render_scoreboard(rows: pd.DataFrame, view: StudyView) -> None:
+def render_scoreboard(board: pd.DataFrame, view: StudyView) -> None:
+    """The rows of the scoreboard `board` that the view asks for, their table and the CSV download."""
+    rows = scoreboard_rows(board, view)
     events_n, series_n = rows["event_id"].nunique(), rows["series"].nunique()
     scored = int(rows["z"].notna().sum())
     st.caption(
@@ -148,6 +151,15 @@ def paths_figure(
         compact=compact,
         height=640 if compact else 560,
     )
+
+
+def paths_config(slug: str, series: str, phone: bool) -> dict:
+    """The chart toolbar's PNG is named after the category and series."""
+    return export_config(f"usjp-paths-{slug}-{series}", phone)
+
+
+def render_verdict(paths: AlignedPaths, slug: str) -> None:
+    st.markdown(md_escape(credits.verdict(paths, slug)))
 
 
 def skipped_caption(paths: AlignedPaths, all_events: list[Event]) -> str:

@@ -93,6 +93,17 @@ def load_events() -> list[Event]:
     return _load_events(events_version())
 
 
+def events_problems() -> list[str]:
+    """Why the events file cannot be used (`file:line id field: message` each), or [] when it can."""
+    try:
+        load_events()
+    except events_file.EventError as exc:
+        return exc.problems
+    except FileNotFoundError as exc:
+        return [f"missing file: {exc.filename}"]
+    return []
+
+
 # -- event statistics -----------------------------------------------------------------------------
 def data_version() -> tuple:
     """Everything the statistics depend on: each daily series' store and sha256, and the events file."""

@@ -10,7 +10,7 @@ from dataclasses import replace
 import streamlit as st
 
 from usjp import catalog
-from usjp.events import CATEGORIES, category
+from usjp.events import CATEGORIES, Event, category, filter_events
 from usjp.figures.style import export_config
 from usjp.ui.keys import TIMELINE as KEYS
 from usjp.ui.url_state import UrlBinding
@@ -46,6 +46,11 @@ def apply_view(view: View, data_start: dt.date, data_end: dt.date) -> None:
     state[KEYS.importance] = view.importance
     state[KEYS.mode] = view.mode
     state[KEYS.event] = view.event or NO_EVENT
+
+
+def events_shown(all_events: Sequence[Event], view: View, start: dt.date, end: dt.date) -> list[Event]:
+    """The events the view shows between start and end (its categories, at least its importance)."""
+    return filter_events(all_events, view.categories, view.importance, start, end)
 
 
 def render_controls(available: list[str], data_start: dt.date, data_end: dt.date) -> None:
