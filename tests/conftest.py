@@ -1,4 +1,5 @@
-"""Shared fixtures: an isolated copy of the data folder, paths to the real raw data and samples."""
+"""Shared fixtures: an isolated copy of the data folder, the vendored source files in tests/fixtures,
+and the network stand-ins `online` / `offline` (defined in tests/live_support.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-RAW = SHARED / "data" / "raw"
-SAMPLES = SHARED / "data" / "samples"
+from tests.live_support import offline, online  # noqa: F401 (fixtures for every test)
+from tests.support import REPO
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"  # what each file is and where it came from: README.md
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -37,15 +38,11 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def raw() -> Path:
-    """The verified raw market files in ../shared/data/raw (skips when shared/ is absent)."""
-    if not RAW.exists():
-        pytest.skip("../shared/data/raw is not beside the repo")
-    return RAW
+    """Whole-history market files as a user would import them (tests/fixtures/raw)."""
+    return FIXTURES / "raw"
 
 
 @pytest.fixture
 def samples() -> Path:
-    """Real source-format samples in ../shared/data/samples."""
-    if not SAMPLES.exists():
-        pytest.skip("../shared/data/samples is not beside the repo")
-    return SAMPLES
+    """Files in each source's own formats, as its servers or libraries write them (tests/fixtures/samples)."""
+    return FIXTURES / "samples"

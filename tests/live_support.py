@@ -1,5 +1,6 @@
-"""Shared helpers for the live-data tests: a fake network that answers the probe, and checksums of
-every stored file (to prove a failed refresh changed nothing)."""
+"""Shared helpers for the live-data tests: a fake network that answers the probe (the `online` and
+`offline` fixtures, which tests/conftest.py makes available to every test: no test imports them), and
+checksums of every stored file (to prove a failed refresh changed nothing)."""
 
 from __future__ import annotations
 

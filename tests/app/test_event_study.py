@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import figure_of
+from tests.app.support import figure_of, open_page, warning_texts
 from usjp.ui.nav import PAGES
 
 PAGE = "pages/event_study.py"
-
-
-def open_page(app, **params):
-    at = app.run()
-    at.query_params.update(params)
-    return at.switch_page(PAGE).run()
 
 
 def texts(at) -> str:
     return " ".join(m.value for m in at.markdown)
 
 
-def test_default_page_shows_scoreboard_paths_and_method(app):
-    at = open_page(app)
+def test_default_page_shows_scoreboard_paths_and_method():
+    at = open_page(PAGE)
     assert not at.exception and not at.warning
     table = at.dataframe[0].value
     assert {"Date", "Event", "Series", "Change", "z", "Percentile", "Other events"} <= set(table.columns)
@@ -44,15 +38,17 @@ def test_default_page_shows_scoreboard_paths_and_method(app):
     assert "Ordinary days do that too" in texts(at) or "stands out" in texts(at)
 
 
-def test_deep_link_restores_every_control(app):
+def test_deep_link_restores_every_control():
     at = open_page(
-        app,
-        series="ust30y,usdjpy",
-        window="0:1",
-        cat="tariff,treasury-leverage",
-        sort="date",
-        pcat="treasury-leverage",
-        pseries="ust2y",
+        PAGE,
+        {
+            "series": "ust30y,usdjpy",
+            "window": "0:1",
+            "cat": "tariff,treasury-leverage",
+            "sort": "date",
+            "pcat": "treasury-leverage",
+            "pseries": "ust2y",
+        },
     )
     assert not at.exception and not at.warning
     assert at.multiselect(key="es_series").value == ["ust30y", "usdjpy"]
@@ -69,33 +65,41 @@ def test_deep_link_restores_every_control(app):
     assert "Treasuries-as-leverage event" in fig["layout"]["title"]["text"]
 
 
-def test_custom_window_from_the_url(app):
-    at = open_page(app, window="-2:3")
+def test_custom_window_from_the_url():
+    at = open_page(PAGE, {"window": "-2:3"})
     assert not at.exception and not at.warning
     assert at.selectbox(key="es_window").value == "-2:3"
     assert "t-2 to t+3 (6 sessions)" in " ".join(c.value for c in at.caption)
 
 
-def test_bad_link_is_ignored_with_notices(app):
+def test_bad_link_is_ignored_with_notices():
     at = open_page(
-        app, series="nope,tic_japan", window="9:1", sort="random", pcat="weather", pseries="jgb10y", bogus="1"
+        PAGE,
+        {
+            "series": "nope,tic_japan",
+            "window": "9:1",
+            "sort": "random",
+            "pcat": "weather",
+            "pseries": "jgb10y",
+            "bogus": "1",
+        },
     )
     assert not at.exception
-    warnings = " ".join(w.value.replace("\\", "") for w in at.warning)  # notices are markdown-escaped
+    notices = " ".join(warning_texts(at))
     for needle in ("unknown series 'nope'", "monthly", "9:1", "sort order 'random'", "'weather'", "'bogus'"):
-        assert needle in warnings
+        assert needle in notices
     assert at.multiselect(key="es_series").value == ["ust10y", "ust2y", "usdjpy"]
     assert at.selectbox(key="es_window").value == "0:5"
 
 
 @pytest.mark.parametrize("value", ["<script>alert(1)</script>", "0:5" * 300, "%00", ""])
-def test_hostile_values_never_raise(app, value):
-    at = open_page(app, series=value, window=value, cat=value, sort=value, pcat=value, pseries=value)
+def test_hostile_values_never_raise(value):
+    at = open_page(PAGE, dict.fromkeys(("series", "window", "cat", "sort", "pcat", "pseries"), value))
     assert not at.exception
 
 
-def test_changing_controls_updates_the_url(app):
-    at = open_page(app)
+def test_changing_controls_updates_the_url():
+    at = open_page(PAGE)
     at.selectbox(key="es_sort").set_value("date").run()
     assert at.query_params["sort"] in ("date", ["date"])
     at.selectbox(key="es_path_series").set_value("usdjpy").run()
@@ -106,8 +110,8 @@ def test_changing_controls_updates_the_url(app):
     assert not at.exception
 
 
-def test_category_filter(app):
-    at = open_page(app)
+def test_category_filter():
+    at = open_page(PAGE)
     at.pills(key="es_categories").set_value(["fx"]).run()
     table = at.dataframe[0].value
     assert set(table["Category"]) == {"Currency"}
@@ -119,9 +123,8 @@ def test_page_is_registered_with_a_sample_deep_link():
     assert spec.url_path and spec.has_chart and "pcat=" in spec.sample_query
 
 
-def test_every_chart_and_table_says_where_its_data_came_from(app):
-    at = app.run()
-    at.switch_page("pages/event_study.py").run()
+def test_every_chart_and_table_says_where_its_data_came_from():
+    at = open_page(PAGE)
     captions = " ".join(c.value for c in at.caption)
     for source in ("FRED DGS10", "FRED DGS2", "FRED DEXJPUS"):
         assert source in captions

@@ -8,14 +8,14 @@ the view must be its default one and at least one notice must say what was ignor
 from __future__ import annotations
 
 import functools
-import os
 from urllib.parse import parse_qs
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.app.test_pages import new_warnings, page_id, run_page, widget_values
+from tests.app.support import new_warnings, open_page, page_id, widget_values
+from tests.support import IN_CI
 from usjp.ui.nav import PAGES
 
 # Keys the pages read (from their sample links, plus the timeline's other ones): a key one page
@@ -49,7 +49,6 @@ JUNK_VALUES = (
     "ust10y\x00",
     "x\u0301\u0301\u0301",
 )
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 MAX_NOTICE_CHARS = 400  # a notice quotes a bad value shortened, never a 20,000-character string back
 
 # Any character a decoded URL can hold (lone surrogates cannot come out of UTF-8 percent-decoding).
@@ -69,7 +68,7 @@ params_strategy = st.dictionaries(st.sampled_from(KNOWN_KEYS) | unknown_key, val
 
 @functools.cache
 def default_view(spec):
-    at = run_page(spec)
+    at = open_page(spec)
     assert not at.exception
     return at
 
@@ -88,7 +87,7 @@ def default_view(spec):
 @example(params={"~ü🇯🇵": "1", "window": ["0:1", "0:999"], "sort": "-z"})
 @example(params={"cat": "x" * 2001})  # found by this test: a too-long list of categories was dropped silently
 def test_unusable_links_give_the_default_view_and_a_notice(spec, params):
-    at = run_page(spec, params)
+    at = open_page(spec, params)
     assert not at.exception, f"{params!r}: {at.exception}"
     assert not at.error, f"{params!r}: {[e.value for e in at.error]}"
     assert bool(at.get("plotly_chart")) == spec.has_chart

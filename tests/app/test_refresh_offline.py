@@ -6,28 +6,20 @@ from __future__ import annotations
 import functools
 import json
 import time
-from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import fakes
-from tests.live_support import digest_tree, offline, online  # noqa: F401 (fixtures)
+from tests.app.support import open_page, page_id
+from tests.live_support import digest_tree
+from usjp.data import store
 from usjp.data.sources import fred, tic, yahoo
 from usjp.ui.nav import PAGES
 from usjp.ui.refresh import BUTTON_KEY
 
-REPO = Path(__file__).resolve().parents[2]
 KEY = "0123456789abcdef0123456789abcdef"
-
-
-def start(page: str) -> AppTest:
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.run()
-    if page != PAGES[0].script:
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def freshness_shown(at: AppTest) -> bool:
@@ -52,18 +44,19 @@ def page_text(at: AppTest) -> str:
 
 
 @pytest.mark.usefixtures("offline")
-@pytest.mark.parametrize("page", [p.script for p in PAGES])
-def test_offline_every_page_renders_with_freshness_and_a_notice(page, data_dir):
+@pytest.mark.parametrize("spec", PAGES, ids=page_id)
+def test_offline_every_page_renders_with_freshness_and_a_notice(spec, data_dir):
     before = digest_tree(data_dir)
-    at = start(page)
-    assert freshness_shown(at), f"{page}: no freshness caption"
+    at = open_page(spec)
+    assert not at.exception, at.exception
+    assert freshness_shown(at), f"{spec.script}: no freshness caption"
     started = time.monotonic()
     at.button(key=BUTTON_KEY).click().run()
     assert time.monotonic() - started < 10
     assert not at.exception, at.exception
     notices = [w.value for w in at.sidebar.warning]
     assert any("network is unreachable" in n and "existing data is untouched" in n for n in notices), notices
-    assert freshness_shown(at), f"{page}: no freshness caption after the check"
+    assert freshness_shown(at), f"{spec.script}: no freshness caption after the check"
     assert digest_tree(data_dir) == before
     at.run()  # the notice stays on the next rerun, the page still renders
     assert not at.exception and any("network is unreachable" in w.value for w in at.sidebar.warning)
@@ -77,9 +70,7 @@ def test_failing_fetches_for_the_series_in_view(data_dir, monkeypatch):
     monkeypatch.setattr(yahoo, "download", fakes.hang)
     monkeypatch.setattr(tic, "download_tables", fakes.refused)
     before = digest_tree(data_dir)
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.query_params["series"] = "ust10y,tic_japan"
-    at.run()
+    at = open_page(params={"series": "ust10y,tic_japan"})
     at.button(key=BUTTON_KEY).click().run()
     assert not at.exception, at.exception
     assert any("0 updated, 0 unchanged, 2 failed" in w.value for w in at.sidebar.warning)
@@ -94,9 +85,7 @@ def test_failing_fetches_for_the_series_in_view(data_dir, monkeypatch):
 @pytest.mark.usefixtures("online")
 def test_secret_key_never_reaches_the_page(data_dir, monkeypatch):
     monkeypatch.setattr(fred, "download_api", functools.partial(fakes.leaks_key, KEY))
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.secrets["FRED_API_KEY"] = KEY
-    at.run()
+    at = open_page(secrets={"FRED_API_KEY": KEY})
     at.button(key=BUTTON_KEY).click().run()
     assert not at.exception
     text = page_text(at)
@@ -108,18 +97,15 @@ def test_secret_key_never_reaches_the_page(data_dir, monkeypatch):
 def test_new_data_shows_on_the_same_run(data_dir, monkeypatch):
     """A successful check stores into the cache and the chart caption moves on at once (the loaders are
     keyed by the stored file's checksum, so nothing stale is served)."""
-    from usjp.data import store
-
     snap = store.snapshot().read("ust10y").values
+    last, new_day = snap.index[-1], snap.index[-1] + pd.offsets.BDay(1)  # the answer adds one session
     body = "observation_date,DGS10\n" + "".join(f"{d:%Y-%m-%d},{v!r}\n" for d, v in snap.items())
-    body += "2026-10-09,4.12\n"
+    body += f"{new_day:%Y-%m-%d},4.12\n"
     monkeypatch.setattr(fred, "download_csv", functools.partial(fakes.returns, body.encode()))
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.query_params["series"] = "ust10y"
-    at.run()
-    assert any("data through 08 Oct 2026" in c.value and "bundled snapshot" in c.value for c in at.caption)
+    at = open_page(params={"series": "ust10y"})
+    assert any(f"data through {last:%d %b %Y}" in c.value and "bundled snapshot" in c.value for c in at.caption)
     at.button(key=BUTTON_KEY).click().run()
     assert not at.exception, at.exception
     assert any("1 updated, 0 unchanged, 0 failed" in s.value for s in at.sidebar.success)
-    assert any("data through 09 Oct 2026" in c.value and "local cache" in c.value for c in at.caption)
+    assert any(f"data through {new_day:%d %b %Y}" in c.value and "local cache" in c.value for c in at.caption)
     assert (data_dir / "cache" / "ust10y.csv").exists()

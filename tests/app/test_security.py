@@ -10,12 +10,10 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from tests.app.test_pages import page_id, query_dict, run_page, walk
+from tests.app.support import HOME, open_page, page_id, query_dict, walk
 from tests.e2e import hostile
 from usjp.data.events_file import parse_events
 from usjp.ui.nav import PAGES
-
-HOME = next(p for p in PAGES if not p.url_path)
 
 
 @pytest.mark.parametrize("url", hostile.JAVASCRIPT_URLS)
@@ -33,7 +31,7 @@ def test_validator_accepts_the_hostile_text_itself():
 
 def test_app_refuses_to_start_on_an_events_file_with_a_javascript_link(data_dir):
     hostile.append_event(data_dir / "events.yaml", hostile.hostile_event(url="javascript:alert(1)"))
-    at = run_page(HOME)
+    at = open_page(HOME)
     assert not at.exception
     assert at.error and "events.yaml" in at.error[0].value
     assert "sources.0.url" in at.code[0].value
@@ -42,7 +40,7 @@ def test_app_refuses_to_start_on_an_events_file_with_a_javascript_link(data_dir)
 
 def test_hostile_event_text_reaches_markdown_escaped(data_dir):
     hostile.append_event(data_dir / "events.yaml", hostile.hostile_event())
-    at = run_page(HOME, {"event": hostile.EVENT_ID})
+    at = open_page(HOME, {"event": hostile.EVENT_ID})
     assert not at.exception
     sources = [
         str(node.value) for node in walk(at._tree) if node.type in ("markdown", "caption", "warning", "info", "error")
@@ -84,7 +82,7 @@ def test_fred_key_from_secrets_or_environment_is_never_rendered(spec, monkeypatc
     monkeypatch.setenv("FRED_API_KEY", hostile.FAKE_ENV_KEY)
     secrets = {"FRED_API_KEY": hostile.FAKE_SECRETS_KEY}
     for params in ({}, query_dict(spec.sample_query)):
-        at = run_page(spec, params, secrets=secrets)
+        at = open_page(spec, params, secrets=secrets)
         assert not at.exception
         rendered = b"".join(
             node.proto.SerializeToString() for node in walk(at._tree) if getattr(node, "proto", None) is not None

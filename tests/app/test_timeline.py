@@ -1,14 +1,18 @@
 """The timeline page through AppTest: default view, deep links, bad links, event details."""
 
-from tests.app.conftest import figure_of
+import datetime as dt
+
+from tests.app.support import figure_of, open_page, warning_texts
+from usjp import catalog
+from usjp.data import store
 
 
 def marker_traces(fig: dict) -> list[dict]:
     return [t for t in fig["data"] if t.get("mode") == "markers"]
 
 
-def test_default_view_shows_real_2025_data_and_events(app):
-    at = app.run()
+def test_default_view_shows_real_2025_data_and_events():
+    at = open_page()
     assert not at.exception
     fig = figure_of(at)
     lines = [t for t in fig["data"] if t.get("mode") == "lines"]
@@ -20,13 +24,13 @@ def test_default_view_shows_real_2025_data_and_events(app):
     texts = " ".join(a["text"] for a in fig["layout"]["annotations"])
     assert "FRED DGS10" in texts and "Data as of" in texts
     captions = " ".join(c.value for c in at.caption)
-    assert "data through 08 Oct 2026" in captions
+    for key in catalog.DEFAULT_SERIES:  # each line says how fresh its own data is
+        assert f"data through {store.read_newest(key).last_date:%d %b %Y}" in captions, key
     assert not at.warning
 
 
-def test_event_deep_link_opens_details_with_sources_and_levels(app):
-    app.query_params["event"] = "kato-treasuries-card"
-    at = app.run()
+def test_event_deep_link_opens_details_with_sources_and_levels():
+    at = open_page(params={"event": "kato-treasuries-card"})
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "card" in text and "Sources" in text and "](https://" in text
@@ -38,9 +42,9 @@ def test_event_deep_link_opens_details_with_sources_and_levels(app):
     assert len(solid) == 1 and solid[0]["x0"].startswith("2025-05-02")
 
 
-def test_deep_link_restores_every_control(app):
-    app.query_params.update(
-        {
+def test_deep_link_restores_every_control():
+    at = open_page(
+        params={
             "series": "ust30y,ust2y",
             "start": "2025-03-01",
             "end": "2025-06-30",
@@ -49,7 +53,6 @@ def test_deep_link_restores_every_control(app):
             "mode": "indexed",
         }
     )
-    at = app.run()
     assert not at.exception and not at.warning
     assert at.multiselect(key="w_series").value == ["ust30y", "ust2y"]
     assert at.selectbox(key="w_range").value == "custom"
@@ -60,18 +63,17 @@ def test_deep_link_restores_every_control(app):
     assert fig["layout"]["xaxis"]["range"][0].startswith("2025-03-01")
 
 
-def test_bad_link_shows_notices_and_defaults(app):
-    app.query_params.update({"series": "ust10y,nope", "range": "forever", "event": "<script>", "imp": "9"})
-    at = app.run()
+def test_bad_link_shows_notices_and_defaults():
+    at = open_page(params={"series": "ust10y,nope", "range": "forever", "event": "<script>", "imp": "9"})
     assert not at.exception
-    warnings = " ".join(w.value.replace("\\", "") for w in at.warning)  # markdown escapes removed
+    notices = " ".join(warning_texts(at))
     for notice in ("unknown series 'nope'", "unknown date range", "No event with id '<script>'", "importance"):
-        assert notice in warnings
+        assert notice in notices
     assert at.multiselect(key="w_series").value == ["ust10y"]
 
 
-def test_changing_a_control_updates_chart_and_url(app):
-    at = app.run()
+def test_changing_a_control_updates_chart_and_url():
+    at = open_page()
     at.radio(key="w_mode").set_value("indexed").run()
     assert figure_of(at)["layout"]["yaxis"]["title"]["text"] == "Index (start = 100)"
     assert at.query_params["mode"] in ("indexed", ["indexed"])
@@ -80,9 +82,8 @@ def test_changing_a_control_updates_chart_and_url(app):
     assert any("pause" in m.value.lower() for m in at.markdown)
 
 
-def test_sources_page_lists_every_stored_series(app):
-    at = app.run()
-    at.switch_page("pages/sources.py").run()
+def test_sources_page_lists_every_stored_series():
+    at = open_page("pages/sources.py")
     assert not at.exception
     table = at.dataframe[0].value
     assert {"ust10y", "usdjpy", "tic_japan", "nikkei225"} <= set(table["Key"])
@@ -93,9 +94,8 @@ def test_sources_page_lists_every_stored_series(app):
     assert "](https://fred.stlouisfed.org/series/DGS10)" in cite and cite.count("\n- ") + 1 == len(table)
 
 
-def test_returning_from_another_page_restores_the_view(app):
-    app.query_params["series"] = "ust30y"
-    at = app.run()
+def test_returning_from_another_page_restores_the_view():
+    at = open_page(params={"series": "ust30y"})
     at.radio(key="w_mode").set_value("indexed").run()
     at.switch_page("pages/sources.py").run()
     at.query_params.clear()  # the browser's URL on the other page carries no timeline state
@@ -105,22 +105,22 @@ def test_returning_from_another_page_restores_the_view(app):
     assert at.radio(key="w_mode").value == "indexed"
 
 
-def test_notices_show_url_text_literally(app):
-    app.query_params["series"] = "**bold**"
-    at = app.run()
+def test_notices_show_url_text_literally():
+    at = open_page(params={"series": "**bold**"})
     assert "\\*\\*bold\\*\\*" in at.warning[0].value  # escaped: markdown in a link is not rendered
 
 
-def test_a_custom_range_that_ends_before_it_starts_is_explained_and_not_drawn(app):
-    import datetime as dt
-
-    at = app.run()
+def test_a_custom_range_that_ends_before_it_starts_is_explained_and_not_drawn():
+    at = open_page()
     at.selectbox(key="w_range").set_value("custom").run()
     at.date_input(key="w_start").set_value(dt.date(2025, 6, 1))
     at.date_input(key="w_end").set_value(dt.date(2025, 5, 1)).run()
     assert not at.exception
     assert any("start date before the end date" in w.value for w in at.sidebar.warning)
     start, end = figure_of(at)["layout"]["xaxis"]["range"]
-    assert start < "2011" and end > "2026"  # every date in the data meanwhile, not an empty chart
+    # Every date in the data meanwhile (first to last date of the stored daily series), not an empty chart.
+    daily = [item for s in catalog.SERIES if s.daily and (item := store.read_newest(s.key))]
+    assert start.startswith(f"{min(item.values.index[0] for item in daily):%Y-%m-%d}")
+    assert end.startswith(f"{max(item.last_date for item in daily):%Y-%m-%d}")
     # The reader's dates are kept in the controls for them to fix.
     assert at.date_input(key="w_start").value == dt.date(2025, 6, 1)

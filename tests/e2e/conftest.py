@@ -6,15 +6,13 @@ suite locally with a message; in CI (CI=true) it is a failure.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
 
 from tests.e2e import harness
-
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+from tests.support import IN_CI
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from tests.builders import event_fields
+
 EVENT_ID = "hostile-input-test"
 # <b> is one of the tags Plotly renders in labels: it shows whether the chart escapes the title.
 TITLE = "<img src=x onerror=window.__pwned='title'> <b>b</b> [x](javascript:alert(1)) $\\LaTeX$"
@@ -42,24 +44,22 @@ FAKE_SECRETS_KEY = "tomlfake0123456789abcdef012345678"
 
 
 def hostile_event(url: str = TRICKY_URL, **overrides: object) -> dict:
-    """A valid event (dated inside the default 2025 range) whose every text field is hostile."""
-    event = {
+    """A valid event (tests/builders.py's, dated inside the default 2025 range) whose every text field
+    is hostile."""
+    hostile = {
         "id": EVENT_ID,
         "date": "2025-03-17",
         "title": TITLE,
         "summary": SUMMARY,
-        "category": "tariff",
         "importance": 3,
         "series": ["ust10y", "usdjpy"],
-        "status": "confirmed",
         "quote": {"text": QUOTE, "language": "en", "speaker": SPEAKER},
         "sources": [
             {"publisher": PUBLISHER, "title": SOURCE_TITLE, "url": url, "published": "2025-03-17"},
             {"publisher": "Plain", "title": "A plain second source", "url": "https://example.org/plain"},
         ],
     }
-    event.update(overrides)
-    return event
+    return event_fields(**{**hostile, **overrides})
 
 
 def append_event(events_yaml: Path, event: dict) -> None:

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from tests.e2e import harness
-from tests.e2e.test_pages import assert_app_navigation, page_id
+from tests.e2e.support import assert_app_navigation, page_id
 from usjp.ui.nav import PAGES
 
 pytestmark = pytest.mark.e2e

@@ -5,30 +5,27 @@ A page added to PAGES is picked up here with no change to this file.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.e2e import harness
+from tests.e2e.support import assert_app_navigation, go_by_sidebar, page_id, url_query
+from usjp.ui.keys import STUDY
 from usjp.ui.nav import PAGES
 
 pytestmark = pytest.mark.e2e
 
 SIZES = {"desktop": harness.DESKTOP, "phone": harness.PHONE}
-
-
-def page_id(spec) -> str:
-    return spec.url_path or "home"
-
-
-def assert_app_navigation(tab) -> None:
-    """app.py's navigation and sidebar are on screen, not Streamlit's legacy pages/ listing."""
-    page = tab.page
-    assert page.get_by_text(harness.APP_CAPTION, exact=True).is_visible()
-    links = page.locator('[data-testid="stSidebarNav"] a, [data-testid="stSidebarNavLink"]')
-    titles = [t.strip() for t in page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()]
-    assert links.count() > 0
-    assert titles == [p.title for p in PAGES], titles
+# What each keyed widget shows: its text (a multiselect's chosen items), its inputs' values (a
+# selectbox's choice) and which pills are pressed.
+WIDGETS_SHOWN = """(keys) => Object.fromEntries(keys.map((key) => {
+  const el = document.querySelector('.st-key-' + key);
+  if (!el) return [key, null];
+  return [key, {
+    text: el.innerText.trim(),
+    inputs: [...el.querySelectorAll('input')].map((i) => i.value),
+    pressed: [...el.querySelectorAll('button[aria-pressed="true"]')].map((b) => b.innerText.trim()),
+  }];
+}))"""
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -75,18 +72,31 @@ def every_transition(n: int) -> list[int]:
 
 
 # Guards a bug found by this test: Timeline -> another page -> Timeline raised KeyError 'w_event',
-# because Streamlit drops the state of widgets a run does not draw (fixed in usjp/ui/state.py).
+# because Streamlit drops the state of widgets a run does not draw (fixed in usjp/ui/url_state.py).
 def test_walk_between_every_pair_of_pages(open_tab, server):
     """Sidebar navigation in one session, from every page to every other: widget state left behind by
     one page must not break the next."""
     tab = open_tab().goto(server.url(PAGES[0].url_path), PAGES[0].has_chart)
     walk = every_transition(len(PAGES))
     for index in walk[1:]:
-        spec = PAGES[index]
-        link = tab.page.locator('[data-testid="stSidebarNavLink"]').filter(
-            has_text=re.compile(rf"^\s*{re.escape(spec.title)}\s*$")
-        )
-        link.click()
-        tab.page.wait_for_function("(p) => location.pathname === p", arg=harness.page_path(spec.url_path))
-        harness.wait_ready(tab.page, spec.has_chart)
+        go_by_sidebar(tab, PAGES[index])
         tab.assert_healthy()
+
+
+def test_event_study_keeps_its_view_after_a_visit_to_another_page(open_tab, server):
+    """Leave the Event study through the sidebar and come back the same way: the URL (which carries no
+    study state on the other page) and the widgets show the view the reader left (usjp/ui/url_state.py
+    saves each page's last view)."""
+    study = next(p for p in PAGES if p.script == "pages/event_study.py")
+    other = PAGES[0]  # the timeline: a page with widgets of its own
+    tab = open_tab().goto(server.url(study.url_path, study.sample_query))
+    query, shown = url_query(tab), tab.page.evaluate(WIDGETS_SHOWN, STUDY.widgets())
+    assert query, "the sample view is the default one (defaults are left out of the URL)"
+    assert all(shown.values()), shown  # every control is on the page
+
+    go_by_sidebar(tab, other)
+    assert url_query(tab) != query  # the view is not in this page's URL: coming back must restore it
+    go_by_sidebar(tab, study)
+    assert url_query(tab) == query
+    assert tab.page.evaluate(WIDGETS_SHOWN, STUDY.widgets()) == shown
+    tab.assert_healthy()

@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.e2e import harness, hostile
+from tests.e2e.support import page_id
 from usjp.ui.nav import PAGES
 
 pytestmark = pytest.mark.e2e
@@ -74,7 +75,7 @@ def test_hostile_event_text_is_shown_literally_and_never_runs(open_tab, hostile_
     tab.assert_healthy()
 
 
-@pytest.mark.parametrize("spec", PAGES, ids=lambda p: p.url_path or "home")
+@pytest.mark.parametrize("spec", PAGES, ids=page_id)
 def test_hostile_data_is_inert_on_every_page(open_tab, hostile_server, spec):
     tab = open_tab().goto(hostile_server.url(spec.url_path, spec.sample_query), spec.has_chart)
     assert_inert(tab)
@@ -116,7 +117,7 @@ MARKDOWN_KEYS = ("[Log in again](https://evil.example/a)", "![x](https://evil.ex
 
 # Guards a bug found by this test: notices quoted URL text into st.warning as markdown, so a crafted
 # link put a disguised link or a remote image in the app's own warning box (fixed: escaped).
-@pytest.mark.parametrize("spec", PAGES, ids=lambda p: p.url_path or "home")
+@pytest.mark.parametrize("spec", PAGES, ids=page_id)
 def test_markdown_in_a_link_is_shown_literally_in_the_notice(open_tab, server, spec):
     query = "&".join(f"{quote(key)}=1" for key in MARKDOWN_KEYS)
     tab = open_tab().goto(server.url(spec.url_path, query), spec.has_chart)

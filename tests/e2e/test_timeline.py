@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.e2e import harness
+from tests.e2e.support import url_query
 from usjp.ui.nav import PAGES
 
 pytestmark = pytest.mark.e2e
@@ -16,10 +17,6 @@ pytestmark = pytest.mark.e2e
 HOME = next(p for p in PAGES if p.url_path == "")
 DETAILS = ".st-key-event_details"
 INDEXED_TITLE = "Index (start = 100)"
-
-
-def query(tab) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(tab.page.url).query)
 
 
 def wait_figure(tab, condition: str) -> None:
@@ -57,7 +54,7 @@ def test_hover_shows_headline_and_click_opens_event(open_tab, server):
     tab.page.mouse.click(marker["x"], marker["y"])
     tab.page.locator(DETAILS).get_by_text(title, exact=True).wait_for()
     harness.wait_idle(tab.page)
-    assert query(tab)["event"] == [marker["id"]]
+    assert url_query(tab)["event"] == [marker["id"]]
     assert tab.figure()["selected"] == [marker["id"]]
     details = tab.page.locator(DETAILS).inner_text()
     assert "Sources" in details
@@ -84,7 +81,7 @@ def test_controls_update_the_chart_and_the_url(open_tab, server):
 
     tab.page.locator(".st-key-w_mode").get_by_text("Indexed", exact=False).click()
     wait_figure(tab, f"f.y_title === {INDEXED_TITLE!r}")
-    assert query(tab)["mode"] == ["indexed"]
+    assert url_query(tab)["mode"] == ["indexed"]
 
     second = before["traces"][1]
     tab.page.locator(".st-key-w_series").get_by_role("button", name=f"Remove {second}").click()
@@ -92,7 +89,7 @@ def test_controls_update_the_chart_and_the_url(open_tab, server):
     after = tab.figure()
     assert after["traces"][0] == before["traces"][0]
     assert after["y_title"] == INDEXED_TITLE
-    assert "series" in query(tab)
+    assert "series" in url_query(tab)
     tab.assert_healthy()
 
 
@@ -105,7 +102,7 @@ def test_scale_switch_keeps_the_open_event_and_markers_still_select(open_tab, se
 
     tab.page.locator(".st-key-w_mode").get_by_text("Indexed", exact=False).click()
     wait_figure(tab, f"f.y_title === {INDEXED_TITLE!r}")
-    assert query(tab)["mode"] == ["indexed"] and query(tab)["event"] == [event_id]
+    assert url_query(tab)["mode"] == ["indexed"] and url_query(tab)["event"] == [event_id]
     assert tab.figure()["selected"] == [event_id]
     assert tab.page.locator(DETAILS).inner_text() == opened
 
@@ -113,7 +110,7 @@ def test_scale_switch_keeps_the_open_event_and_markers_still_select(open_tab, se
     tab.page.mouse.click(other["x"], other["y"])
     tab.page.locator(DETAILS).get_by_text(html.unescape(other["title"]), exact=True).wait_for()
     harness.wait_idle(tab.page)
-    assert query(tab)["event"] == [other["id"]] and query(tab)["mode"] == ["indexed"]
+    assert url_query(tab)["event"] == [other["id"]] and url_query(tab)["mode"] == ["indexed"]
     assert tab.figure()["selected"] == [other["id"]]
     assert tab.figure()["y_title"] == INDEXED_TITLE
     tab.assert_healthy()
@@ -152,14 +149,14 @@ def test_back_button_restores_the_previous_view(open_tab, server):
 
     tab.page.go_back()
     wait_figure(tab, f"f.y_title === {first['y_title']!r}")
-    assert "mode" not in query(tab)
+    assert "mode" not in url_query(tab)
     assert tab.figure() == first
     checked = tab.page.locator(".st-key-w_mode input:checked").evaluate("e => e.closest('label').innerText")
     assert re.match(r"\s*Levels", checked)
 
     tab.page.go_forward()
     wait_figure(tab, f"f.y_title === {INDEXED_TITLE!r}")
-    assert query(tab)["mode"] == ["indexed"]
+    assert url_query(tab)["mode"] == ["indexed"]
     assert tab.figure() == indexed
     tab.assert_healthy()
 

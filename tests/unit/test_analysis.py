@@ -9,7 +9,7 @@ import statistics
 import pandas as pd
 import pytest
 
-from tests.unit.analysis_fixtures import alternating, business_series, day, make_event
+from tests.builders import alternating, business_series, day, make_event
 from usjp import analysis, catalog
 from usjp.analysis import Window, event_stats
 
@@ -36,7 +36,7 @@ def one(result: analysis.EventStats, key: str) -> analysis.WindowStats:
     ],
 )
 def test_market_date_follows_the_series_observation_time(time, tz, spec, expected):
-    event = make_event("e", "2025-04-02", time=time, tz=tz)
+    event = make_event(id="e", date="2025-04-02", time=time, tz=tz)
     values = business_series(range(1, 40), end="2025-04-30")
     result = event_stats(event, spec, values)
     assert result.market_date == day(expected)
@@ -45,7 +45,7 @@ def test_market_date_follows_the_series_observation_time(time, tz, spec, expecte
 
 
 def test_after_us_close_moves_to_the_next_day():
-    event = make_event("e", "2025-04-02", after_us_close=True)
+    event = make_event(id="e", date="2025-04-02", after_us_close=True)
     values = business_series(range(1, 40), end="2025-04-30")
     assert event_stats(event, UST10Y, values).t0 == day("2025-04-03")
     assert event_stats(event, USDJPY, values).t0 == day("2025-04-03")
@@ -53,8 +53,8 @@ def test_after_us_close_moves_to_the_next_day():
 
 def test_t0_on_a_weekend_is_the_next_observation():
     values = business_series(range(1, 40), end="2025-04-30")
-    saturday = make_event("sat", "2025-04-05")
-    friday_evening = make_event("fri", "2025-04-04", time="17:00", tz="America/New_York")
+    saturday = make_event(id="sat", date="2025-04-05")
+    friday_evening = make_event(id="fri", date="2025-04-04", time="17:00", tz="America/New_York")
     for event in (saturday, friday_evening):
         result = event_stats(event, UST10Y, values)
         assert result.t0 == day("2025-04-07")  # Monday
@@ -63,7 +63,7 @@ def test_t0_on_a_weekend_is_the_next_observation():
 
 def test_t0_on_a_holiday_is_the_next_observation():
     values = business_series(range(1, 40), end="2025-04-30", drop=("2025-04-18",))  # Good Friday style gap
-    result = event_stats(make_event("hol", "2025-04-18"), UST10Y, values)
+    result = event_stats(make_event(id="hol", date="2025-04-18"), UST10Y, values)
     assert result.t0 == day("2025-04-21")
     assert result.baseline_date == day("2025-04-17")
     assert result.t0_index == values.index.get_loc("2025-04-21")
@@ -71,7 +71,7 @@ def test_t0_on_a_holiday_is_the_next_observation():
 
 def test_missing_values_are_dropped_never_filled():
     values = business_series([1.0, 2.0, float("nan"), 4.0, 5.0], end="2025-04-30")
-    result = event_stats(make_event("e", str(values.index[2].date())), UST10Y, values, [Window(0, 0)])
+    result = event_stats(make_event(id="e", date=values.index[2].date()), UST10Y, values, [Window(0, 0)])
     assert result.t0 == values.index[3].date()
     assert result.baseline_value == 2.0
     assert one(result, "0:0").change == pytest.approx(200.0)
@@ -88,7 +88,7 @@ def jump():
 
 def test_change_sigma_z_and_percentile_by_hand(jump):
     values, t0 = jump
-    result = event_stats(make_event("e", str(t0)), UST10Y, values, [Window(0, 0), Window(0, 5), Window(-1, 1)])
+    result = event_stats(make_event(id="e", date=str(t0)), UST10Y, values, [Window(0, 0), Window(0, 5), Window(-1, 1)])
     assert result.t0_index == 1300
     assert result.baseline_date == values.index[1299].date()
     assert result.baseline_value == 2.01
@@ -118,7 +118,7 @@ def test_change_sigma_z_and_percentile_by_hand(jump):
 def test_sigma_matches_an_independent_sample_standard_deviation():
     levels = [3.0 + 0.01 * ((i * 7919) % 13) for i in range(400)]
     values = business_series(levels, end="2025-06-30")
-    result = event_stats(make_event("e", str(values.index[300].date())), UST10Y, values, [Window(0, 1)])
+    result = event_stats(make_event(id="e", date=values.index[300].date()), UST10Y, values, [Window(0, 1)])
     steps = [(levels[i] - levels[i - 1]) * 100 for i in range(50, 300)]  # the 250 ending at x[299]
     assert len(steps) == 250
     assert result.sigma == pytest.approx(statistics.stdev(steps))
@@ -129,7 +129,7 @@ def test_sigma_matches_an_independent_sample_standard_deviation():
 def test_percentile_counts_only_strictly_smaller_moves():
     """A 1 bp event move against a history of 1 bp moves is larger than none of them."""
     values = business_series([*alternating(1300), 2.02], end="2025-06-30")  # baseline 2.01 -> 2.02
-    result = event_stats(make_event("e", str(values.index[1300].date())), UST10Y, values, [Window(0, 0)])
+    result = event_stats(make_event(id="e", date=values.index[1300].date()), UST10Y, values, [Window(0, 0)])
     assert one(result, "0:0").change == pytest.approx(1.0)
     assert one(result, "0:0").percentile == 0.0
 
@@ -141,7 +141,7 @@ def test_percentile_uses_the_1260_observations_ending_at_the_baseline():
     levels[139] = 7.0
     levels[1000] = 2.06
     values = business_series([*levels, levels[-1] + 0.035], end="2025-06-30")  # 3.5 bp event move
-    result = event_stats(make_event("e", str(values.index[1400].date())), UST10Y, values, [Window(0, 0)])
+    result = event_stats(make_event(id="e", date=values.index[1400].date()), UST10Y, values, [Window(0, 0)])
     history = [abs(levels[j + 1] - levels[j]) * 100 for j in range(1400 - 1260, 1399)]
     assert len(history) == 1259  # 1,260 observations give 1,259 one-step moves
     expected = 100 * sum(h < 3.5 - 1e-9 for h in history) / len(history)
@@ -150,7 +150,8 @@ def test_percentile_uses_the_1260_observations_ending_at_the_baseline():
 
 def test_percent_units_for_fx():
     values = business_series([*([100.0] * 300), 102.0, 99.0], end="2025-06-30")
-    result = event_stats(make_event("e", str(values.index[300].date())), USDJPY, values, [Window(0, 0), Window(0, 1)])
+    event = make_event(id="e", date=values.index[300].date())
+    result = event_stats(event, USDJPY, values, [Window(0, 0), Window(0, 1)])
     assert result.unit == "%"
     assert one(result, "0:0").change == pytest.approx(2.0)
     assert one(result, "0:1").change == pytest.approx(-1.0)
@@ -160,7 +161,7 @@ def test_percent_units_for_fx():
 
 def test_bp_units_for_yields():
     values = business_series([*([4.0] * 10), 4.25], end="2025-06-30")
-    result = event_stats(make_event("e", str(values.index[10].date())), UST10Y, values, [Window(0, 0)])
+    result = event_stats(make_event(id="e", date=values.index[10].date()), UST10Y, values, [Window(0, 0)])
     assert result.unit == "bp"
     assert one(result, "0:0").change == 25.0
 
@@ -168,7 +169,7 @@ def test_bp_units_for_yields():
 # -- too little data ------------------------------------------------------------------------------
 def test_too_little_history_gives_null_statistics_with_reasons():
     values = business_series([2.0 + 0.01 * (i % 3) for i in range(100)], end="2025-06-30")
-    result = event_stats(make_event("e", str(values.index[60].date())), UST10Y, values, [Window(0, 1)])
+    result = event_stats(make_event(id="e", date=values.index[60].date()), UST10Y, values, [Window(0, 1)])
     assert result.sigma is None
     assert "250" in result.reasons["sigma"] and "59" in result.reasons["sigma"]
     assert result.estimation_obs == 59
@@ -181,7 +182,7 @@ def test_too_little_history_gives_null_statistics_with_reasons():
 @pytest.mark.parametrize(("baseline", "has_sigma", "has_percentile"), [(249, False, False), (250, True, False)])
 def test_sigma_needs_exactly_250_changes(baseline, has_sigma, has_percentile):
     values = business_series(alternating(baseline + 5), end="2025-06-30")
-    result = event_stats(make_event("e", str(values.index[baseline + 1].date())), UST10Y, values, [Window(0, 0)])
+    result = event_stats(make_event(id="e", date=values.index[baseline + 1].date()), UST10Y, values, [Window(0, 0)])
     assert (result.sigma is not None) is has_sigma
     assert (one(result, "0:0").percentile is not None) is has_percentile
 
@@ -189,14 +190,14 @@ def test_sigma_needs_exactly_250_changes(baseline, has_sigma, has_percentile):
 @pytest.mark.parametrize(("baseline", "has_percentile"), [(1258, False), (1259, True)])
 def test_percentile_needs_exactly_1260_observations(baseline, has_percentile):
     values = business_series(alternating(baseline + 5), end="2025-06-30")
-    result = event_stats(make_event("e", str(values.index[baseline + 1].date())), UST10Y, values, [Window(0, 0)])
+    result = event_stats(make_event(id="e", date=values.index[baseline + 1].date()), UST10Y, values, [Window(0, 0)])
     assert (one(result, "0:0").percentile is not None) is has_percentile
 
 
 def test_window_past_the_end_of_the_data():
     values = business_series(alternating(300), end="2025-06-30")
     t0 = values.index[297].date()  # three observations from t0 on: t0, t0+1, t0+2
-    result = event_stats(make_event("e", str(t0)), UST10Y, values, [Window(0, 1), Window(0, 5)])
+    result = event_stats(make_event(id="e", date=str(t0)), UST10Y, values, [Window(0, 1), Window(0, 5)])
     assert one(result, "0:1").change is not None
     w = one(result, "0:5")
     assert w.change is None and w.end_date is None and w.z is None
@@ -206,10 +207,10 @@ def test_window_past_the_end_of_the_data():
 
 def test_event_after_the_data_and_before_the_data():
     values = business_series(alternating(300), end="2025-06-30")
-    late = event_stats(make_event("late", "2025-07-15"), UST10Y, values)
+    late = event_stats(make_event(id="late", date="2025-07-15"), UST10Y, values)
     assert late.t0 is None and "after the last observation" in late.reasons["t0"]
     assert all(w.change is None for w in late.windows)
-    early = event_stats(make_event("early", "2000-01-03"), UST10Y, values)
+    early = event_stats(make_event(id="early", date="2000-01-03"), UST10Y, values)
     assert early.t0_index == 0 and early.baseline_date is None and "baseline" in early.reasons
 
 
@@ -217,15 +218,15 @@ def test_event_after_the_data_and_before_the_data():
 def test_confounders_are_other_events_whose_t0_falls_in_the_window():
     values = business_series(alternating(300), end="2025-06-30")
     d = [ts.date() for ts in values.index]
-    main = make_event("main", str(d[290]))
+    main = make_event(id="main", date=str(d[290]))
     others = [
-        make_event("same-t0", str(d[290]), time="00:01", tz="America/New_York"),
-        make_event("after-close-day-before", str(d[289]), after_us_close=True),  # market date = t0
-        make_event("day-before", str(d[289])),  # t0 - 1
-        make_event("two-later", str(d[292])),
-        make_event("six-later", str(d[296])),
-        make_event("eleven-later", str(d[299]), time="17:00", tz="America/New_York"),  # after the data
-        make_event("long-before", str(d[200])),
+        make_event(id="same-t0", date=str(d[290]), time="00:01", tz="America/New_York"),
+        make_event(id="after-close-day-before", date=str(d[289]), after_us_close=True),  # market date = t0
+        make_event(id="day-before", date=str(d[289])),  # t0 - 1
+        make_event(id="two-later", date=str(d[292])),
+        make_event(id="six-later", date=str(d[296])),
+        make_event(id="eleven-later", date=str(d[299]), time="17:00", tz="America/New_York"),  # after the data
+        make_event(id="long-before", date=str(d[200])),
     ]
     result = event_stats(main, UST10Y, values, [Window(0, 1), Window(0, 5), Window(-1, 10)], [main, *others])
     assert set(one(result, "0:1").confounders) == {"same-t0", "after-close-day-before"}
@@ -244,8 +245,8 @@ def test_confounders_are_other_events_whose_t0_falls_in_the_window():
 def test_confounders_use_each_series_session_rule():
     values = business_series(alternating(300), end="2025-06-30")
     d = [ts.date() for ts in values.index]
-    main = make_event("main", str(d[290]))
-    lunch = make_event("lunch", str(d[289]), time="13:00", tz="America/New_York")  # after noon, before close
+    main = make_event(id="main", date=str(d[290]))
+    lunch = make_event(id="lunch", date=str(d[289]), time="13:00", tz="America/New_York")  # after noon, before close
     on_yields = event_stats(main, UST10Y, values, [Window(0, 0)], [main, lunch])
     on_fx = event_stats(main, USDJPY, values, [Window(0, 0)], [main, lunch])
     assert on_yields.confounders == ()
@@ -256,21 +257,21 @@ def test_confounders_use_each_series_session_rule():
 def test_monthly_series_show_the_value_before_and_after_without_z():
     months = ["2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01", "2025-05-01"]
     values = pd.Series([100.0, 101.0, 102.0, 110.0, 111.0], index=pd.DatetimeIndex(pd.to_datetime(months)))
-    result = event_stats(make_event("e", "2025-04-02", series=("tic_japan",)), TIC_JAPAN, values)
+    result = event_stats(make_event(id="e", date="2025-04-02", series=["tic_japan"]), TIC_JAPAN, values)
     assert result.windows == () and result.sigma is None and "monthly" in result.reasons["sigma"]
     p = result.periods
     assert (p.before.period, p.before.value) == ("Mar 2025", 102.0)
     assert (p.after.period, p.after.value) == ("Apr 2025", 110.0)
     assert p.change == pytest.approx(100 * (110 / 102 - 1))
-    on_first = event_stats(make_event("e", "2025-04-01"), TIC_JAPAN, values).periods
+    on_first = event_stats(make_event(id="e", date="2025-04-01"), TIC_JAPAN, values).periods
     assert on_first.before.period == "Mar 2025" and on_first.after.period == "Apr 2025"
-    too_new = event_stats(make_event("e", "2025-06-10"), TIC_JAPAN, values).periods
+    too_new = event_stats(make_event(id="e", date="2025-06-10"), TIC_JAPAN, values).periods
     assert too_new.before.period == "May 2025" and too_new.after is None and too_new.change is None
 
 
 def test_quarterly_periods():
     values = pd.Series([9000.0, 9100.0], index=pd.DatetimeIndex(pd.to_datetime(["2025-01-01", "2025-04-01"])))
-    p = event_stats(make_event("e", "2025-04-02"), catalog.get("foreign_debt"), values).periods
+    p = event_stats(make_event(id="e", date="2025-04-02"), catalog.get("foreign_debt"), values).periods
     assert (p.before.period, p.after.period) == ("Q1 2025", "Q2 2025")
 
 
@@ -285,6 +286,6 @@ def test_parse_windows():
 
 def test_json_has_no_nan_and_iso_dates(jump):
     values, t0 = jump
-    out = event_stats(make_event("e", str(t0)), UST10Y, values, [Window(0, 30)]).to_json()
+    out = event_stats(make_event(id="e", date=str(t0)), UST10Y, values, [Window(0, 30)]).to_json()
     text = json.dumps(out, allow_nan=False)
     assert '"change": null' in text and out["t0"] == t0.isoformat()

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.unit.analysis_fixtures import alternating, business_series, make_event
+from tests.builders import alternating, business_series, make_event
 from usjp import analysis, catalog
 from usjp.analysis import Window
 
@@ -22,7 +22,7 @@ def walk() -> pd.Series:
 
 def test_scoreboard_is_events_x_daily_series_x_windows_sorted_by_abs_z(walk):
     days = [d.date() for d in walk.index]
-    evs = [make_event(f"e{i}", str(days[i])) for i in (300, 350, 400, 598)]
+    evs = [make_event(id=f"e{i}", date=str(days[i])) for i in (300, 350, 400, 598)]
     monthly = pd.Series([1.0, 2.0], index=pd.to_datetime(["2025-01-01", "2025-02-01"]))
     board = analysis.compute_scoreboard(evs, [(UST10Y, walk), (USDJPY, walk + 100), (TIC, monthly)])
     assert len(board) == 4 * 2 * 3  # the monthly series has no rows
@@ -41,7 +41,7 @@ def test_scoreboard_is_events_x_daily_series_x_windows_sorted_by_abs_z(walk):
 
 def test_scoreboard_matches_event_stats(walk):
     days = [d.date() for d in walk.index]
-    evs = [make_event("a", str(days[300])), make_event("b", str(days[302]))]
+    evs = [make_event(id="a", date=str(days[300])), make_event(id="b", date=str(days[302]))]
     board = analysis.compute_scoreboard(evs, [(UST10Y, walk)], (Window(0, 5),))
     single = analysis.event_stats(evs[0], UST10Y, walk, (Window(0, 5),), evs)
     row = board[board["event_id"] == "a"].iloc[0]
@@ -51,7 +51,7 @@ def test_scoreboard_matches_event_stats(walk):
 
 def test_aligned_paths_rebased_at_the_baseline(walk):
     days = [d.date() for d in walk.index]
-    chosen = [make_event("a", str(days[300])), make_event("b", str(days[400]))]
+    chosen = [make_event(id="a", date=str(days[300])), make_event(id="b", date=str(days[400]))]
     paths = analysis.aligned_paths(UST10Y, walk, chosen, chosen)
     assert paths.offsets == tuple(range(-5, 11))
     assert list(paths.paths.columns) == ["a", "b"]
@@ -64,7 +64,7 @@ def test_aligned_paths_rebased_at_the_baseline(walk):
 def test_percent_paths_and_partial_paths_at_the_end(walk):
     prices = walk * 40
     days = [d.date() for d in prices.index]
-    chosen = [make_event("a", str(days[300])), make_event("late", str(days[595]))]
+    chosen = [make_event(id="a", date=str(days[300])), make_event(id="late", date=str(days[595]))]
     paths = analysis.aligned_paths(USDJPY, prices, chosen, chosen)
     assert paths.unit == "%"
     assert paths.paths.loc[2, "a"] == pytest.approx(100 * (prices.iloc[302] / prices.iloc[299] - 1))
@@ -74,8 +74,8 @@ def test_percent_paths_and_partial_paths_at_the_end(walk):
 
 def test_placebo_band_is_reproducible_and_avoids_event_dates(walk):
     days = [d.date() for d in walk.index]
-    chosen = [make_event(f"e{i}", str(days[i])) for i in (200, 260, 320)]
-    other = make_event("other", str(days[250]), category="fx")
+    chosen = [make_event(id=f"e{i}", date=str(days[i])) for i in (200, 260, 320)]
+    other = make_event(id="other", date=str(days[250]), category="fx")
     first = analysis.aligned_paths(UST10Y, walk, chosen, [*chosen, other], draws=300, seed=3)
     again = analysis.aligned_paths(UST10Y, walk, chosen, [*chosen, other], draws=300, seed=3)
     pd.testing.assert_series_equal(first.band_low, again.band_low)
@@ -93,7 +93,7 @@ def test_placebo_band_is_the_spread_of_mean_paths():
     """Steps of exactly +1 bp everywhere: every placebo mean path is the same line, so the band is that line."""
     levels = business_series([2.0 + i / 100 for i in range(400)], end="2025-06-30")
     days = [d.date() for d in levels.index]
-    chosen = [make_event("a", str(days[200])), make_event("b", str(days[210]))]
+    chosen = [make_event(id="a", date=str(days[200])), make_event(id="b", date=str(days[210]))]
     paths = analysis.aligned_paths(UST10Y, levels, chosen, chosen, draws=50)
     expected = [float(k + 1) for k in paths.offsets]
     assert paths.band_low.tolist() == pytest.approx(expected) and paths.band_high.tolist() == pytest.approx(expected)
@@ -102,9 +102,9 @@ def test_placebo_band_is_the_spread_of_mean_paths():
 
 def test_no_events_in_data_and_too_few_placebo_dates():
     values = business_series(alternating(40), end="2025-06-30")
-    none = analysis.aligned_paths(UST10Y, values, [make_event("x", "2030-01-02")], [])
+    none = analysis.aligned_paths(UST10Y, values, [make_event(id="x", date="2030-01-02")], [])
     assert none.paths.empty and none.skipped == ("x",) and none.reasons
     days = [d.date() for d in values.index]
-    crowded = [make_event(f"e{i}", str(days[i])) for i in range(6, 29)]
+    crowded = [make_event(id=f"e{i}", date=str(days[i])) for i in range(6, 29)]
     few = analysis.aligned_paths(UST10Y, values, crowded, crowded, margin=0)
     assert few.band_low is None and "placebo" in few.reasons and few.draws == 0

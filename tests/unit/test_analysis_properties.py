@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.unit.analysis_fixtures import business_series, make_event
+from tests.builders import business_series, make_event
 from usjp import analysis, catalog
 from usjp.analysis import Window, event_stats
 
@@ -23,10 +23,21 @@ def random_walk(seed: int, start: float, scale: float, n: int = N + 20) -> np.nd
 
 def stats_at(levels: np.ndarray, spec, position: int) -> analysis.EventStats:
     values = business_series(levels, end="2025-06-30")
-    event = make_event("e", str(values.index[position].date()))
+    event = make_event(id="e", date=values.index[position].date())
     return event_stats(event, spec, values, WINDOWS)
 
 
+def complete(result: analysis.EventStats) -> tuple[analysis.WindowStats, ...]:
+    """The windows, each with every statistic defined: at these positions every window lies inside the
+    data with enough history before it, so no property below can pass on a missing number."""
+    assert result.sigma is not None and result.sigma > 0, result.reasons
+    for w in result.windows:
+        assert None not in (w.change, w.z, w.percentile), (w.window, dict(w.reasons))
+    return result.windows
+
+
+# Every window (the widest ends at t+10) fits in the N + 20 sessions, with the percentile's 1,260
+# observations before it.
 positions = st.integers(min_value=N - 40, max_value=N + 8)
 
 
@@ -36,11 +47,9 @@ def test_adding_a_constant_to_a_yield_leaves_changes_and_z_unchanged(seed, shift
     levels = np.round(random_walk(seed, 4.0, 0.05), 2)
     base, shifted = stats_at(levels, UST10Y, position), stats_at(levels + shift, UST10Y, position)
     assert shifted.sigma == pytest.approx(base.sigma, rel=1e-6, abs=1e-6)
-    for a, b in zip(base.windows, shifted.windows, strict=True):
-        assert (a.change is None) == (b.change is None)
-        if a.change is not None:
-            assert b.change == pytest.approx(a.change, abs=1e-6)
-            assert b.z == pytest.approx(a.z, rel=1e-6, abs=1e-6)
+    for a, b in zip(complete(base), complete(shifted), strict=True):
+        assert b.change == pytest.approx(a.change, abs=1e-6)
+        assert b.z == pytest.approx(a.z, rel=1e-6, abs=1e-6)
 
 
 @settings(max_examples=40, deadline=None)
@@ -49,10 +58,9 @@ def test_scaling_a_price_leaves_percent_changes_unchanged(seed, factor, position
     levels = 140.0 * np.exp(random_walk(seed, 0.0, 0.006))
     base, scaled = stats_at(levels, USDJPY, position), stats_at(levels * factor, USDJPY, position)
     assert scaled.sigma == pytest.approx(base.sigma, rel=1e-6)
-    for a, b in zip(base.windows, scaled.windows, strict=True):
-        if a.change is not None:
-            assert b.change == pytest.approx(a.change, rel=1e-6, abs=1e-6)
-            assert b.z == pytest.approx(a.z, rel=1e-6, abs=1e-6)
+    for a, b in zip(complete(base), complete(scaled), strict=True):
+        assert b.change == pytest.approx(a.change, rel=1e-6, abs=1e-6)
+        assert b.z == pytest.approx(a.z, rel=1e-6, abs=1e-6)
 
 
 @settings(max_examples=60, deadline=None)
@@ -61,9 +69,6 @@ def test_percentile_is_between_0_and_100(seed, position, percent, ticks):
     levels = random_walk(seed, 100.0 if percent else 2.0, 0.5 if percent else 0.03)
     if ticks:  # yields quoted to 0.01: many ties
         levels = np.round(levels, 2)
-    result = stats_at(levels, USDJPY if percent else UST10Y, position)
-    for w in result.windows:
-        if w.percentile is not None:
-            assert 0.0 <= w.percentile <= 100.0
-        if w.z is not None and w.change is not None:
-            assert np.sign(w.z) == np.sign(w.change)
+    for w in complete(stats_at(levels, USDJPY if percent else UST10Y, position)):
+        assert 0.0 <= w.percentile <= 100.0
+        assert np.sign(w.z) == np.sign(w.change)

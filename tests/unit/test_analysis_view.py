@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.unit.analysis_fixtures import business_series, make_event
+from tests.builders import business_series, make_event
 from usjp import analysis, catalog
 from usjp.analysis import Window
 from usjp.figures.credits import events_phrase, window_label
@@ -81,7 +81,7 @@ def test_labels():
 def test_figure_carries_title_source_and_as_of_and_escapes_titles():
     values = business_series([2.0 + (i % 5) / 100 for i in range(400)], end="2025-06-30")
     days = [d.date() for d in values.index]
-    chosen = [make_event("a", str(days[200])), make_event("b", str(days[300]))]
+    chosen = [make_event(id="a", date=str(days[200])), make_event(id="b", date=str(days[300]))]
     paths = analysis.aligned_paths(catalog.get("ust10y"), values, chosen, chosen, draws=100)
     fig = build_aligned_paths_figure(
         paths,
@@ -112,7 +112,7 @@ def test_figure_carries_title_source_and_as_of_and_escapes_titles():
 def test_figure_without_placebo_band():
     values = business_series([2.0] * 40, end="2025-06-30")
     days = [d.date() for d in values.index]
-    crowded = [make_event(f"e{i}", str(days[i])) for i in range(6, 29)]
+    crowded = [make_event(id=f"e{i}", date=str(days[i])) for i in range(6, 29)]
     paths = analysis.aligned_paths(catalog.get("ust10y"), values, crowded, crowded, margin=0)
     assert paths.band_low is None
     fig = build_aligned_paths_figure(

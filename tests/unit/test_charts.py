@@ -5,20 +5,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from usjp.events import Event, category
+from tests.builders import make_event
+from usjp.events import category
 from usjp.figures.timeline import SeriesView, build_timeline_figure
-
-BASE = {
-    "summary": "Something happened that markets noticed.",
-    "importance": 2,
-    "series": ["ust10y"],
-    "status": "confirmed",
-    "sources": [{"publisher": "P", "title": "T", "url": "https://example.org"}],
-}
-
-
-def ev(id, date, category="tariff", **kw):
-    return Event.model_validate({**BASE, "id": id, "date": date, "title": f"Title {id}", "category": category, **kw})
 
 
 def series(key, unit, values):
@@ -46,9 +35,9 @@ def figure():
     return build_timeline_figure(
         [series("ust10y", "percent", [4.0, 4.2, 4.1]), series("usdjpy", "yen per dollar", [150.0, 148.0, 149.0])],
         [
-            ev("a", "2025-03-04"),
-            ev("b", "2025-03-05", "fx", importance=3),
-            ev("c", "2025-03-04", "tariff", end="2025-03-20"),
+            make_event(id="a", date="2025-03-04"),
+            make_event(id="b", date="2025-03-05", category="fx", importance=3),
+            make_event(id="c", date="2025-03-04", category="tariff", end="2025-03-20"),
         ],
         start=dt.date(2025, 3, 1),
         end=dt.date(2025, 3, 31),
@@ -117,6 +106,6 @@ def test_three_units_force_indexed():
 
 
 def test_event_text_is_escaped_for_plotly():
-    bad = ev("x", "2025-03-04", title="<img src=x onerror=alert(1)>")
+    bad = make_event(id="x", date="2025-03-04", title="<img src=x onerror=alert(1)>")
     fig = bare_figure([], [bad])
     assert fig.data[0].customdata[0][1] == "&lt;img src=x onerror=alert(1)&gt;"

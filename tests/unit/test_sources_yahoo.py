@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 from tests import fakes
-from tests.live_support import offline, online  # noqa: F401 (fixtures)
 from usjp.data.sources import net, yahoo
 
 MULTI_CLOSE_ONLY = "yfinance_USDJPY_X_daily_3row-header_CloseOnly_full.csv"
@@ -39,7 +38,7 @@ def assert_tidy(values: pd.Series) -> None:
     assert not values.isna().any()
 
 
-# -- frame shapes from the real samples --------------------------------------------------------
+# -- frame shapes from the samples (the layouts yfinance has written; made-up prices) ----------
 
 
 @pytest.mark.parametrize("name,ticker", [(MULTI_CLOSE_ONLY, "USDJPY=X"), (MULTI_ADJ, "USDJPY=X")])

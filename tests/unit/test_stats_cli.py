@@ -6,14 +6,14 @@ import csv
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from tests.builders import shorten_history_before
+from tests.support import REPO
 from usjp.cli import main
 from usjp.data import store
 
-REPO = Path(__file__).resolve().parents[2]
 TOP_KEYS = {
     "event_id",
     "series",
@@ -79,6 +79,7 @@ def test_numbers_recompute_by_hand_from_the_csv(data_dir, capsys):
 
 
 def test_several_series_print_a_list_and_default_is_the_events_daily_series(data_dir, capsys):
+    shorten_history_before("usdjpy", "2025-04-02")
     code, out, err = run(capsys, "--event", "liberation-day-tariffs", "--json")
     assert code == 0
     result = json.loads(out)
@@ -86,7 +87,7 @@ def test_several_series_print_a_list_and_default_is_the_events_daily_series(data
     assert "nikkei225" in err
     usdjpy = result[0]
     assert usdjpy["unit"] == "%"
-    # USD/JPY history starts in May 2021: too short for the five-year percentile, said so.
+    # USD/JPY history (cut above) too short for the five-year percentile: said so.
     assert all(w["percentile"] is None and "1,260" in w["reasons"]["percentile"] for w in usdjpy["windows"])
 
 
