@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format venv dev clean wheelhouse bench load
+.PHONY: run test test-fast lint format venv dev clean wheelhouse bench load
 
 # With a wheelhouse/ folder (made by `make wheelhouse` while online) installs need no network.
 PIP_SOURCE := $(if $(wildcard wheelhouse/*.whl),--no-index --find-links wheelhouse,)
@@ -37,6 +37,10 @@ format: $(BIN)/.dev
 
 test: $(BIN)/.dev lint  ## ruff, then every test: unit, AppTest and the real browser
 	$(BIN)/python -m pytest
+
+test-fast: $(BIN)/.dev  ## the inner loop: ruff, unit and AppTest tests, no browser (about 2 minutes)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not e2e"
 
 bench: $(BIN)/.dev  ## our app vs a bare Streamlit floor app: prints a table, writes bench-results.json
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -4,7 +4,7 @@ by Treasury's own row labels ("Grand Total" is one); the series come back keyed 
 
 Two published tables make the series: `mfhhis01.txt` (history, one block per year, newest first)
 and `slt_table5.txt` (the latest 13 months, which win where the two overlap). The parsers read
-the layouts Treasury has used (see ../shared/data/samples/README.md): the tab- or comma-delimited
+the layouts Treasury has used (samples in tests/fixtures/samples, see its README): the tab- or comma-delimited
 history with series breaks (a month shown twice: the first, newer series is kept) and footnote
 markers on old labels, the current table with ISO month headers, and the old fixed-width table.
 """
