@@ -17,7 +17,8 @@ pg = st.navigation(
 )
 
 with IMPORT_LOCK:  # not while another session's preload figure is being drawn (see usjp/ui/boot.py)
-    from usjp.ui import loaders
+    # The pages' modules (pandas, Plotly figures, the data layer) are first imported here, under the lock.
+    from usjp.ui import loaders, widgets  # noqa: F401
     from usjp.ui.refresh import render_refresh_control
 
 chart_code.empty()
@@ -28,10 +29,5 @@ with st.sidebar:
         "where they should show. Works offline on the bundled data."
     )
     render_refresh_control()
-
-if problems := loaders.events_problems():
-    st.error("The event timeline (data/events.yaml) has problems, so the app cannot start:")
-    st.code("\n".join(problems[:50]), language=None)
-    st.stop()
 
 pg.run()

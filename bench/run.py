@@ -237,6 +237,10 @@ def table(r: dict) -> str:
     if stats:
         rows.append(("scoreboard, cold / warm (s)", f"{stats['cold_s']:.3f} / {stats['warm_s']:.3f}", "",
                      f"{stats['rows']} rows", "", ""))  # fmt: skip
+    checks = r.get("checks")
+    if checks:
+        rows.append((f"load-time data checks, all {checks['series']} series (ms)", f"{checks['warm_ms']:.2f}", "",
+                     f"cold {checks['cold_ms']:.0f}", "<= 5", mark(checks["warm_ms"] <= 5)))  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

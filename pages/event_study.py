@@ -24,6 +24,8 @@ st.caption(
     "of one kind move markets more than ordinary days. The method is explained at the bottom of the page."
 )
 url_state.render_notices()
+widgets.render_events_notice(loaders.events_problems(), len(all_events))
+widgets.render_data_notices(loaders.data_notices(loaders.catalog_daily_keys()))
 
 # 2/ Scoreboard
 st.subheader("Scoreboard")
@@ -36,7 +38,8 @@ if shown := loaders.load_many(board_view.series):
 # 3/ Aligned paths
 st.subheader("Aligned paths")
 category, series = ui.path_controls(available, all_events)
-paths, item = loaders.load_aligned(category, series), loaders.load_series(series)
+paths = loaders.load_aligned(category, series) if category and series else None
+item = loaders.load_series(series) if series else None
 if paths is None or item is None or paths.paths.empty:
     st.info("No events of this kind fall inside this series' data.")
 else:

@@ -17,6 +17,7 @@ ui.binding().sync()
 st.title("Data and sources")
 st.markdown(ui.INTRO)
 url_state.render_notices()
+ui.render_notices()
 
 # 2/ The series table and how to cite each
 # A short heading on the left: the table's toolbar (shown above its right edge on touch screens) then

@@ -22,6 +22,8 @@ url.sync()
 ui.take_chart_click()
 view = ui.current_view()
 url_state.render_notices()
+widgets.render_events_notice(loaders.events_problems(), len(all_events))
+widgets.render_data_notices(loaders.data_notices(view.series))
 controls = st.sidebar.container()  # filled after the chart is sent (3/)
 
 start, end = view.window(data_start, data_end)
@@ -59,4 +61,5 @@ if loaded := loaders.load_many(view.series):  # one element for all the lines: f
 widgets.render_event_picker(shown, KEYS.event)
 if view.event in by_id:
     event = by_id[view.event]
+    widgets.render_data_notices(loaders.data_notices([k for k in event.series if k not in view.series]))
     widgets.render_event_details(event, loaders.load_many([*view.series, *event.series]), all_events)

@@ -63,3 +63,16 @@ def slow_returns(delay: float, value, *args, **kwargs):
 def http_error(code: int, *args, **kwargs):
     """An HTTP error status instead of data (e.g. 429 Too Many Requests from Yahoo)."""
     raise urllib.error.HTTPError("https://example.invalid/", code, "Too Many Requests", {}, None)
+
+
+def hang_with_helper(ready_dir: str, *args, **kwargs):
+    """Start a helper process (as a library might start curl) and never answer; first leave a file
+    named after this process's pid, holding the helper's pid, in `ready_dir` (so a test knows the
+    fetch is under way and which processes must end with it)."""
+    import subprocess
+
+    helper = subprocess.Popen(["sleep", "3600"])
+    ready = Path(ready_dir) / str(os.getpid())
+    ready.with_suffix(".tmp").write_text(str(helper.pid))
+    ready.with_suffix(".tmp").replace(ready)  # whole or not there: the test reads it while we run
+    time.sleep(3600)

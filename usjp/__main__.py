@@ -1,7 +1,11 @@
-"""`python -m usjp ...`: see usjp.cli."""
+"""`python -m usjp ...`: see usjp/cli/."""
 
 import sys
 
-from usjp.cli import main
+try:
+    from usjp.cli import main
 
-sys.exit(main())
+    sys.exit(main())
+except KeyboardInterrupt:  # Ctrl-C before a command installed its own handling (e.g. while importing)
+    print("interrupted: nothing was written; the stored data is unchanged", file=sys.stderr)
+    sys.exit(130)

@@ -8,10 +8,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from usjp import catalog
 
@@ -58,6 +58,32 @@ US_CLOSE = dt.time(16, 0)
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _PUBLISHED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
+# The dates an event may have (`date` and `end`). Far inside the calendar's ends, so no time-zone
+# conversion or next-day shift in `new_york_time` / `market_date` can leave year 1..9999 (an event on
+# 9999-12-31 after the close would otherwise raise OverflowError on every page that shows it); wide
+# enough for any history a US-Japan timeline could need. Documented in data/README.md.
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+
+# Bounds on the fields the schema would otherwise leave unbounded (title, summary, quote text and id
+# have their own), so that no single entry can make a page or `validate` slow or huge. Generous: the
+# longest in the file is well under half of each. Documented in data/README.md.
+MAX_ACTORS = 20  # entries in `actors`
+MAX_ACTOR_CHARS = 100  # characters in one actor
+MAX_SERIES = 20  # entries in `series` (catalog keys, so a real list is at most the catalog)
+MAX_SERIES_KEY_CHARS = 40  # characters in one `series` key (an unknown key is echoed in the message)
+MAX_SOURCES = 20  # entries in `sources`
+MAX_TIMING_NOTE_CHARS = 600
+MAX_TZ_CHARS = 64  # an IANA name is at most ~30
+MAX_PUBLISHER_CHARS = 120  # a source's publisher
+MAX_SOURCE_TITLE_CHARS = 300  # a source's title
+MAX_URL_CHARS = 2000  # a source's url
+MAX_SPEAKER_CHARS = 120  # a quote's speaker
+MAX_TRANSLATION_CHARS = 1200  # a quote's translation (the quote itself: 600)
+
+_Actor = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ACTOR_CHARS)]
+_SeriesKey = Annotated[str, StringConstraints(max_length=MAX_SERIES_KEY_CHARS)]
+
 
 def _http_url(value: str) -> str:
     if not re.match(r"^https?://[^\s/]+\.[^\s]+$", value, flags=re.IGNORECASE):
@@ -69,15 +95,15 @@ class Quote(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(min_length=1, max_length=600)
     language: str = Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")
-    translation: str | None = None
-    speaker: str = Field(min_length=1)
+    translation: str | None = Field(default=None, max_length=MAX_TRANSLATION_CHARS)
+    speaker: str = Field(min_length=1, max_length=MAX_SPEAKER_CHARS)
 
 
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    publisher: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    url: str | None = None
+    publisher: str = Field(min_length=1, max_length=MAX_PUBLISHER_CHARS)
+    title: str = Field(min_length=1, max_length=MAX_SOURCE_TITLE_CHARS)
+    url: str | None = Field(default=None, max_length=MAX_URL_CHARS)
     published: str | None = None
 
     @field_validator("url")
@@ -102,19 +128,19 @@ class Event(BaseModel):
     id: str = Field(max_length=60)
     date: dt.date
     time: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    tz: str | None = None
+    tz: str | None = Field(default=None, max_length=MAX_TZ_CHARS)
     after_us_close: bool | None = None
     end: dt.date | None = None
     title: str = Field(min_length=3, max_length=90)
     summary: str = Field(min_length=10, max_length=800)
     category: Literal[CATEGORIES]  # type: ignore[valid-type]
     importance: int = Field(ge=1, le=3)
-    actors: tuple[str, ...] = ()
-    series: tuple[str, ...] = Field(min_length=1)
+    actors: tuple[_Actor, ...] = Field(default=(), max_length=MAX_ACTORS)
+    series: tuple[_SeriesKey, ...] = Field(min_length=1, max_length=MAX_SERIES)
     status: Literal[STATUSES]  # type: ignore[valid-type]
     quote: Quote | None = None
-    timing_note: str | None = None
-    sources: tuple[Source, ...] = Field(min_length=1)
+    timing_note: str | None = Field(default=None, max_length=MAX_TIMING_NOTE_CHARS)
+    sources: tuple[Source, ...] = Field(min_length=1, max_length=MAX_SOURCES)
 
     @field_validator("id")
     @classmethod
@@ -128,6 +154,13 @@ class Event(BaseModel):
     def _iso_date(cls, value: object) -> object:
         if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise ValueError("must be an ISO date YYYY-MM-DD")
+        return value
+
+    @field_validator("date", "end")
+    @classmethod
+    def _date_range(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not DATE_MIN <= value <= DATE_MAX:
+            raise ValueError(f"must be between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}")
         return value
 
     @field_validator("tz")
@@ -145,7 +178,7 @@ class Event(BaseModel):
     def _series(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         unknown = [key for key in value if key not in catalog.CATALOG]
         if unknown:
-            raise ValueError(f"unknown series key(s) {', '.join(unknown)}")
+            raise ValueError(f"unknown series key(s) {', '.join(k if k.isprintable() else repr(k) for k in unknown)}")
         return value
 
     @model_validator(mode="after")

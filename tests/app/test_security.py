@@ -10,7 +10,7 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from tests.app.support import HOME, open_page, page_id, query_dict, walk
+from tests.app.support import HOME, open_page, page_id, query_dict, walk, warning_texts
 from tests.e2e import hostile
 from usjp.data.events_file import parse_events
 from usjp.ui.nav import PAGES
@@ -29,13 +29,15 @@ def test_validator_accepts_the_hostile_text_itself():
     assert not problems and events[0].title == hostile.TITLE
 
 
-def test_app_refuses_to_start_on_an_events_file_with_a_javascript_link(data_dir):
+def test_an_event_with_a_javascript_link_is_refused_and_reported_while_the_others_are_shown(data_dir):
     hostile.append_event(data_dir / "events.yaml", hostile.hostile_event(url="javascript:alert(1)"))
-    at = open_page(HOME)
+    at = open_page(HOME, {"event": hostile.EVENT_ID})
     assert not at.exception
-    assert at.error and "events.yaml" in at.error[0].value
+    assert any("events.yaml" in w and "problem" in w for w in warning_texts(at))
     assert "sources.0.url" in at.code[0].value
-    assert not at.get("plotly_chart")
+    assert at.get("plotly_chart"), "the other events and the series are still drawn"
+    shown = "\n".join(str(node.value) for node in walk(at._tree) if node.type in ("markdown", "caption"))
+    assert "__pwned" not in shown, "the refused event must not be shown"
 
 
 def test_hostile_event_text_reaches_markdown_escaped(data_dir):

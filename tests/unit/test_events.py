@@ -127,19 +127,6 @@ def test_validate_cli_fails_on_bad_event(data_dir):
     assert "data/events.yaml:" in out.stdout and "sample-event sources.0.url" in out.stdout
 
 
-def test_validate_cli_fails_on_tampered_snapshot(data_dir):
-    csv = data_dir / "market" / "ust2y.csv"
-    lines = csv.read_text().splitlines()
-    lines.insert(5, lines[4])  # a duplicated date
-    csv.write_text("\n".join(lines) + "\n")
-    out = subprocess.run([sys.executable, "-m", "usjp", "validate", "--json"], capture_output=True, text=True)
-    errors = json.loads(out.stdout)["errors"]
-    assert out.returncode == 1
-    assert any("ust2y sha256" in e for e in errors)
-    assert any(":6 ust2y date: duplicate date" in e for e in errors)
-    assert any("ust2y rows" in e for e in errors)
-
-
 def test_yaml_syntax_error_names_the_line():
     text = "- id: a\n  title: ok\n- id: b\n  title: [unclosed\n"
     events, problems = parse_events(text)

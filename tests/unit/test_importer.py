@@ -113,6 +113,22 @@ def test_one_holder_tic_file():
     assert list(parsed.values) == [307.6, 322.4]
 
 
+def test_fred_file_of_several_series_is_read_in_one_pass():
+    text = "observation_date,DGS10,DGS2\n2025-01-02,4.5,.\n2025-01-03,4.6,4.2\n2025-01-06,,4.3\n"
+    ten, two = read_text(text, "fredgraph.csv")
+    assert (ten.source_id, list(ten.values), list(ten.values.index.strftime("%d"))) == (
+        "DGS10",
+        [4.5, 4.6],
+        ["02", "03"],
+    )
+    assert (two.source_id, list(two.values), list(two.values.index.strftime("%d"))) == (
+        "DGS2",
+        [4.2, 4.3],
+        ["03", "06"],
+    )
+    assert ten.values.index.name == "date" and ten.values.dtype == "float64"
+
+
 # -- bad files ---------------------------------------------------------------------------------
 
 
@@ -129,6 +145,11 @@ def test_one_holder_tic_file():
         ("observation_date,DGS10\n2025-01-02,inf\n", 2, "not finite"),
         ("observation_date,DGS10\n2025-01-02\n", 2, "at least 2 fields"),
         ("observation_date,DGS10\n2025-01-02,.\n", 2, "no observations"),
+        ("observation_date,DGS10\n1899-12-29,4.5\n", 2, "outside 1900-01-01..2100-12-31"),
+        ("observation_date,DGS10\n2025-01-02,4.5\n2025-01-03,4\x006\n", 3, "a NUL character"),
+        ("observation_date,DGS10\n2025-01-02," + "9" * 300 + "\n", 2, "a cell longer than 200 characters"),
+        ("Price,Open,Close\nTicker,JPY=X\nDate,,\n2025-01-02,150,151\n", 2, "no ticker above the Close column"),
+        ("Price,Close\nTicker\nDate,\n2025-01-02,150\n", 2, "expected one ticker, found 0"),
     ],
 )
 def test_bad_file_names_file_line_and_problem(text, line, message):

@@ -77,19 +77,23 @@ class Window:
 
 DEFAULT_WINDOWS: tuple[Window, ...] = (Window(0, 1), Window(0, 5), Window(-1, 10))
 HEADLINE_WINDOW = Window(0, 5)
-_WINDOW = re.compile(r"^\s*(-?\d{1,3})\s*:\s*(-?\d{1,3})\s*$")
+# Any number of digits is read (so a huge offset is reported as too large, not as malformed); the text
+# itself is capped first, so int() never sees thousands of digits.
+_WINDOW = re.compile(r"^\s*(-?\d+)\s*:\s*(-?\d+)\s*$")
+_WINDOW_MAX_CHARS = 40
 
 
 def parse_window(text: str) -> Window:
     """'0:5' -> Window(0, 5); ValueError with a readable message otherwise."""
-    match = _WINDOW.match(text)
+    match = _WINDOW.match(text) if len(text) <= _WINDOW_MAX_CHARS else None
     if not match:
         raise ValueError(f"window {text[:40]!r} is not of the form a:b (e.g. 0:5 or -1:10)")
     a, b = int(match.group(1)), int(match.group(2))
+    if max(abs(a), abs(b)) > MAX_WINDOW_OFFSET:
+        shown = f"{a}:{b}" if len(f"{a}:{b}") <= 24 else text.strip()[:21] + "..."
+        raise ValueError(f"window {shown}: offsets are limited to ±{MAX_WINDOW_OFFSET} observations")
     if a > b:
         raise ValueError(f"window {a}:{b}: the start must not be after the end")
-    if max(abs(a), abs(b)) > MAX_WINDOW_OFFSET:
-        raise ValueError(f"window {a}:{b}: offsets are limited to ±{MAX_WINDOW_OFFSET} observations")
     return Window(a, b)
 
 

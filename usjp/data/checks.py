@@ -38,7 +38,14 @@ class Comparison:
 
 
 def check_plausible(key: str, values: pd.Series) -> None:
-    """Raise Refused when any value lies outside the series' plausible range."""
+    """Raise Refused when any value is not a finite number or lies outside the series' plausible range."""
+    numbers = values.to_numpy(dtype="float64")
+    if not np.isfinite(numbers).all():
+        bad = values[~np.isfinite(numbers)]
+        raise Refused(
+            f"{len(bad)} value(s) that are not finite numbers for {key}, "
+            f"e.g. {bad.iloc[0]:g} on {bad.index[0]:%Y-%m-%d}"
+        )
     low, high = catalog.get(key).plausible
     bad = values[(values < low) | (values > high)]
     if len(bad):
@@ -46,6 +53,33 @@ def check_plausible(key: str, values: pd.Series) -> None:
             f"{len(bad)} value(s) outside the plausible range {low:g}..{high:g} for {key}, "
             f"e.g. {bad.iloc[0]:g} on {bad.index[0]:%Y-%m-%d}"
         )
+
+
+def history_shrink(reference: pd.Index, candidate: pd.Index) -> str | None:
+    """Why a copy with dates `candidate` would hide history that a copy with dates `reference` holds
+    (both sorted): it starts later, it ends earlier, or it lacks more than MAX_MISSING_SHARE of the
+    reference's dates. None when it keeps the history. Keeps a local copy from hiding the bundled
+    snapshot's history (usjp/data/store.py); a refresh merges over the stored data, so its copy never
+    shrinks, and a partial answer is refused by `check_against_stored` on the same threshold."""
+    if not len(candidate):
+        return "it holds no dates"
+    if not len(reference):
+        return None
+    if candidate[0] > reference[0]:
+        return f"it starts on {candidate[0]:%Y-%m-%d}, the bundled copy on {reference[0]:%Y-%m-%d}"
+    if candidate[-1] < reference[-1]:
+        return f"it ends on {candidate[-1]:%Y-%m-%d}, the bundled copy on {reference[-1]:%Y-%m-%d}"
+    ours, theirs = reference.to_numpy(), candidate.to_numpy()
+    at = np.searchsorted(theirs, ours)
+    found = at < len(theirs)
+    found[found] = theirs[at[found]] == ours[found]
+    missing = int((~found).sum())
+    if missing > MAX_MISSING_SHARE * len(ours):
+        return (
+            f"it lacks {missing} of the {len(ours)} dates the bundled copy has from {reference[0]:%Y-%m-%d} to "
+            f"{reference[-1]:%Y-%m-%d} (at most {100 * MAX_MISSING_SHARE:g}% may be missing)"
+        )
+    return None
 
 
 def compare(stored: pd.Series | None, new: pd.Series) -> Comparison:

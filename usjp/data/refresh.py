@@ -100,11 +100,14 @@ class Job:
 
 
 def stored_values(key: str) -> tuple[pd.Series | None, list[str]]:
-    """Everything stored for `key`: the snapshot overlaid with the cache. And which stores held it."""
+    """Everything stored for `key`: the snapshot overlaid with the cache. And which stores held it.
+
+    Only copies that pass their checks (store.Store.verify) count: a damaged copy is left out, so the
+    refresh rebuilds the cache from the good data instead of merging over the damage."""
     parts, where = [], []
     for candidate in (store.cache(), store.snapshot()):
-        found = candidate.read(key)
-        if found is not None and len(found.values):
+        found = candidate.verify(key)
+        if isinstance(found, store.StoredSeries) and len(found.values):
             parts.append(found.values)
             where.append(candidate.name)
     if not parts:
@@ -196,8 +199,13 @@ def refresh(
     lock_wait: float = LOCK_WAIT,
     progress: Progress | None = None,
     command: str = "python -m usjp refresh",
+    committing: Callable[[], None] | None = None,
 ) -> Report:
-    """Fetch, check and store `keys` (default: every catalog series). Never raises for a fetch problem."""
+    """Fetch, check and store `keys` (default: every catalog series). Never raises for a fetch problem.
+
+    `committing` is called just before the store is written: until then an interrupt leaves every
+    stored byte as it was; from then on the caller lets the write (milliseconds) finish.
+    """
     keys = list(dict.fromkeys(keys or [s.key for s in catalog.SERIES]))
     outcomes = {key: Outcome(key, through=_through(key)) for key in keys}
     report = Report(list(outcomes.values()))
@@ -246,6 +254,8 @@ def refresh(
                 if result.changed
             }
             if entries:
+                if committing is not None:
+                    committing()
                 cache.write(entries)
     except (store.StoreError, OSError) as exc:
         for key in fetched:

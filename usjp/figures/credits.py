@@ -73,6 +73,47 @@ def as_of_line(items: Sequence[StoredSeries]) -> str:
     return "Data as of " + ", ".join(f"{s.spec.short} {s.last_date:%d %b %Y}" for s in items)
 
 
+# -- damaged data ---------------------------------------------------------------------------------
+class RejectedCopy(Protocol):
+    """What the words need of a stored copy that failed its check (usjp.data.store.Rejected has it)."""
+
+    store: str  # "cache" or "snapshot"
+    reason: str  # "duplicate dates", "checksum does not match its manifest", ...
+
+
+COPY_NAMES = {"cache": "local copy", "snapshot": "bundled copy"}
+VALIDATE_HINT = "run `python -m usjp validate` for details"
+
+
+def fallback_notice(spec: SeriesSpec, used: StoredSeries | None, rejected: Sequence[RejectedCopy]) -> str:
+    """'The local copy of the US 10-year Treasury yield failed its check (duplicate dates), so the bundled
+    data through 08 Oct 2026 is shown; run ...', or that the series is unavailable, and why."""
+    name = series_name(spec)
+    if len(rejected) == 1:
+        copy = rejected[0]
+        failed = f"The {COPY_NAMES.get(copy.store, copy.store)} of the {name} failed its check ({copy.reason})"
+    else:
+        reasons = "; ".join(f"{COPY_NAMES.get(r.store, r.store)}: {r.reason}" for r in rejected)
+        failed = f"Both stored copies of the {name} failed their checks ({reasons})"
+    if used is None:
+        return f"{failed}, so the series is unavailable; {VALIDATE_HINT}."
+    shown = "bundled data" if used.store == "snapshot" else "local data"
+    return f"{failed}, so the {shown} through {used.last_date:%d %b %Y} is shown; {VALIDATE_HINT}."
+
+
+def check_summary(rejected: Sequence[RejectedCopy]) -> str:
+    """'ok', or which stored copies failed their check and why (the sources table)."""
+    if not rejected:
+        return "ok"
+    return "; ".join(f"{COPY_NAMES.get(r.store, r.store)}: {r.reason}" for r in rejected)
+
+
+def manifest_notice(store: str, problem: str) -> str:
+    """A store whose manifest cannot be read: none of its copies is used."""
+    where = "local data (data/cache)" if store == "cache" else "bundled data (data/market)"
+    return f"The manifest of the {where} cannot be read, so none of its series is used: {problem}; {VALIDATE_HINT}."
+
+
 # -- timeline -------------------------------------------------------------------------------------
 def date_span(start: dt.date, end: dt.date) -> str:
     """'Mar 2025' within one month, else 'Feb 2025 – Aug 2025'."""

@@ -174,5 +174,11 @@ def render_method_note() -> None:
     st.markdown(credits.method_text())
 
 
-def current_view(scoreboard: StudyView, path_category: str, path_series: str) -> StudyView:
-    return replace(scoreboard, path_category=path_category, path_series=path_series)
+def current_view(scoreboard: StudyView, path_category: str | None, path_series: str | None) -> StudyView:
+    """The whole view; a control with nothing to offer (no events, no daily series) keeps its default."""
+    default = StudyView()
+    return replace(
+        scoreboard,
+        path_category=path_category or default.path_category,
+        path_series=path_series or default.path_series,
+    )

@@ -24,30 +24,58 @@ from usjp.paths import events_path
 from usjp.views.timeline import View
 
 
-# -- series ---------------------------------------------------------------------------------------
-def series_version(key: str) -> tuple[str, str] | None:
-    """Which copy of a series is newest, and its checksum: the cache key for the loaded data."""
-    for candidate in (store.cache(), store.snapshot()):
-        meta = candidate.manifest()["series"].get(key)
-        if meta is not None:
-            return candidate.name, str(meta.get("sha256"))
-    return None
+# -- series ----------------------------------------------------------------------------------------
+def series_version(key: str) -> tuple:
+    """A cheap fingerprint of every stored copy of a series (manifest sha256, file size and mtime): the
+    cache key for the loaded data, so an edited, damaged or repaired file is checked again at once."""
+    return store.fingerprint(key)
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
-def _load_series(key: str, version: tuple[str, str]) -> StoredSeries | None:
-    return store.read_newest(key)
+def _resolve(key: str, version: tuple) -> store.Resolved:
+    return store.resolve(key)
+
+
+def load_resolved(key: str) -> store.Resolved:
+    """Which stored copy of a series passed its checks (cache over snapshot), and which failed and why."""
+    return _resolve(key, series_version(key))
 
 
 def load_series(key: str) -> StoredSeries | None:
-    """The newest good copy of a series (cache over snapshot), or None when none is stored."""
-    version = series_version(key)
-    return None if version is None else _load_series(key, version)
+    """The newest copy of a series that passed its checks, or None when none did (or none is stored)."""
+    return load_resolved(key).series
 
 
 def load_many(keys: tuple[str, ...] | list[str]) -> list[StoredSeries]:
-    """The stored series among `keys`, in order, duplicates once."""
+    """The usable series among `keys`, in order, duplicates once."""
     return [s for s in (load_series(k) for k in dict.fromkeys(keys)) if s is not None]
+
+
+def data_notices(keys: tuple[str, ...] | list[str]) -> list[str]:
+    """A sentence for each of `keys` whose stored copy failed its check: what is shown instead, or that
+    the series is unavailable; plus a store whose manifest cannot be read."""
+    broken = store_problems()
+    notices = [credits.manifest_notice(name, problem) for name, problem in broken]
+    whole = {name for name, _ in broken}  # said once for the store, not again for each of its series
+    for key in dict.fromkeys(keys):
+        if key in catalog.CATALOG:
+            resolved = load_resolved(key)
+            rejected = [r for r in resolved.rejected if not (r.store in whole and r.reason == "manifest unreadable")]
+            if rejected or (resolved.series is None and resolved.rejected):
+                shown = rejected or list(resolved.rejected)
+                notices.append(credits.fallback_notice(catalog.get(key), resolved.series, shown))
+    return notices
+
+
+def store_problems() -> list[tuple[str, str]]:
+    """(store, problem) for each store whose whole manifest cannot be read (a bad entry is reported with
+    its series instead)."""
+    out = []
+    for candidate in (store.cache(), store.snapshot()):
+        problems = candidate.manifest_problems()
+        if problems and not candidate.manifest()["series"]:
+            out.extend((candidate.name, problem) for problem in problems)
+    return out
 
 
 def available_keys() -> list[str]:
@@ -56,52 +84,49 @@ def available_keys() -> list[str]:
     return [s.key for s in catalog.SERIES if s.key in stored]
 
 
+def catalog_daily_keys() -> list[str]:
+    """Every daily series in the catalog, stored or not (the statistics consider them all)."""
+    return [s.key for s in catalog.SERIES if s.daily]
+
+
 def daily_keys() -> list[str]:
     """Daily series with stored data, in catalog order (what event statistics can use)."""
     return [k for k in available_keys() if catalog.get(k).daily]
 
 
 def date_bounds() -> tuple[dt.date, dt.date]:
-    """First and last date across the stored daily series (the range the date pickers allow)."""
-    firsts, lasts = [], []
-    for candidate in (store.snapshot(), store.cache()):
-        for key, meta in candidate.manifest()["series"].items():
-            if key in catalog.CATALOG and catalog.get(key).daily:
-                firsts.append(dt.date.fromisoformat(meta["first"]))
-                lasts.append(dt.date.fromisoformat(meta["last"]))
-    if not firsts:
+    """First and last date across the usable daily series (the range the date pickers allow)."""
+    loaded = load_many([k for k in available_keys() if catalog.get(k).daily])
+    if not loaded:
         return catalog.DAILY_HISTORY_START, dt.date.today()
-    return min(firsts), max(lasts)
+    return min(s.values.index[0].date() for s in loaded), max(s.last_date for s in loaded)
 
 
-# -- events ---------------------------------------------------------------------------------------
+# -- events ----------------------------------------------------------------------------------------
 # A resource, not data: one shared list, not a fresh unpickled copy per call (Events are frozen models;
 # nothing may modify them). Keyed by the file's version, so an edited file is read again.
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load_events(version: tuple[int, int]) -> list[Event]:
-    return events_file.read_events()
+def _load_events(version: tuple[int, int]) -> tuple[list[Event], list[str]]:
+    return events_file.load_events_file(events_path())
 
 
 def events_version() -> tuple[int, int]:
     """The events file's modification time and size: part of every cache key that depends on events."""
-    stat = events_path().stat()
+    try:
+        stat = events_path().stat()
+    except OSError:
+        return 0, -1
     return stat.st_mtime_ns, stat.st_size
 
 
 def load_events() -> list[Event]:
-    """All events; raises events_file.EventError (with every problem) when the file is invalid."""
-    return _load_events(events_version())
+    """The events that passed validation (all of them when the file is sound; see `events_problems`)."""
+    return _load_events(events_version())[0]
 
 
 def events_problems() -> list[str]:
-    """Why the events file cannot be used (`file:line id field: message` each), or [] when it can."""
-    try:
-        load_events()
-    except events_file.EventError as exc:
-        return exc.problems
-    except FileNotFoundError as exc:
-        return [f"missing file: {exc.filename}"]
-    return []
+    """What is wrong with the events file (`file:line id field: message` each), or [] when nothing is."""
+    return _load_events(events_version())[1]
 
 
 # -- event statistics -----------------------------------------------------------------------------

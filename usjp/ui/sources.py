@@ -7,12 +7,12 @@ import streamlit as st
 
 from usjp import catalog
 from usjp.figures import credits
-from usjp.ui import loaders
+from usjp.ui import loaders, widgets
 from usjp.ui.markdown import md_escape, md_link
 from usjp.ui.url_state import UrlBinding
 from usjp.views.sources import SourcesView, parse_sources_view, to_params
 
-__all__ = ["INTRO", "SourcesView", "binding", "render_citations", "render_series_table"]
+__all__ = ["INTRO", "SourcesView", "binding", "render_citations", "render_notices", "render_series_table"]
 
 INTRO = (
     "Every chart in this dashboard is drawn from the series below. US government series (Federal Reserve H.15 "
@@ -29,7 +29,8 @@ def binding() -> UrlBinding[SourcesView]:
 def render_series_table() -> None:
     rows = []
     for spec in catalog.SERIES:
-        item = loaders.load_series(spec.key)
+        resolved = loaders.load_resolved(spec.key)
+        item = resolved.series
         # The columns a reader checks first (what, where from, how fresh) come first, so they fit a laptop.
         rows.append(
             {
@@ -38,7 +39,8 @@ def render_series_table() -> None:
                 "Link": spec.url,
                 "Through": item.last_date if item else None,
                 "Retrieved": item.retrieved if item else "",
-                "Stored in": item.store if item else "not stored (live or local import only)",
+                "Stored in": item.store if item else _missing(spec, resolved.rejected),
+                "Check": credits.check_summary(resolved.rejected),
                 "Rows": len(item.values) if item else 0,
                 "From": item.values.index[0].date() if item else None,
                 "Frequency": spec.frequency,
@@ -57,6 +59,17 @@ def render_series_table() -> None:
         "Snapshot figures were first published by FRED (St. Louis Fed), the U.S. Treasury and the OECD; each file "
         "was cross-checked against independent copies before import. Checksums are in data/market/manifest.json."
     )
+
+
+def _missing(spec: catalog.SeriesSpec, rejected: tuple) -> str:
+    if rejected:
+        return "unavailable (failed its check)"
+    return "not stored (live or local import only)" if not spec.redistributable else "not stored"
+
+
+def render_notices() -> None:
+    """Every stored copy that failed its check, and what is shown instead."""
+    widgets.render_data_notices(loaders.data_notices([s.key for s in catalog.SERIES]))
 
 
 def render_citations() -> None:

@@ -25,6 +25,28 @@ def is_phone() -> bool:
     return "Mobi" in agent or "Android" in agent
 
 
+def render_data_notices(notices: Sequence[str]) -> None:
+    """A stored copy that failed its check: what is shown instead (from loaders.data_notices)."""
+    for notice in notices:
+        st.warning(md_escape(notice), icon=":material/report:")
+
+
+def render_events_notice(problems: Sequence[str], shown: int) -> None:
+    """A damaged events file: the pages keep working with the events that passed, and say what failed."""
+    if not problems:
+        return
+    what = f"{shown} event{'s' if shown != 1 else ''} that passed are shown" if shown else "no events can be shown"
+    with st.container(border=True, key="events_problems"):
+        st.warning(
+            md_escape(
+                f"The event timeline (data/events.yaml) has {len(problems)} problem"
+                f"{'s' if len(problems) != 1 else ''}, so {what}; run `python -m usjp validate` for the full list."
+            ),
+            icon=":material/report:",
+        )
+        st.code("\n".join(problems[:20]), language=None, wrap_lines=True)
+
+
 def z_style(value: object) -> str:
     """CSS for a z cell: shaded by |z|."""
     if not isinstance(value, int | float) or not math.isfinite(value):
