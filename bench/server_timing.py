@@ -118,9 +118,9 @@ STATS_PROBE = """
 import json, time
 t0 = time.perf_counter()
 from usjp import analysis, catalog
-from usjp.data import events_file, store
+from usjp.data import events_file, verify
 evs = events_file.read_events()
-stored = [(s, store.read_newest(s.key)) for s in catalog.SERIES if s.daily]
+stored = [(s, verify.read_newest(s.key)) for s in catalog.SERIES if s.daily]
 series = [(s, item.values) for s, item in stored if item is not None]
 t1 = time.perf_counter()
 board = analysis.compute_scoreboard(evs, series)
@@ -146,25 +146,25 @@ def measure_statistics() -> dict | None:
 CHECKS_PROBE = """
 import json, statistics, time
 from usjp import catalog
-from usjp.data import store
+from usjp.data import verify
 keys = [s.key for s in catalog.SERIES]
 cold_start = time.perf_counter()
 for key in keys:
-    store.resolve(key)
+    verify.resolve(key)
 cold = time.perf_counter() - cold_start
 warm = []
 for _ in range(50):
     start = time.perf_counter()
     for key in keys:  # what a page rerun does per series it shows: fingerprint, then the remembered verdict
-        store.fingerprint(key)
-        store.resolve(key)
+        verify.fingerprint(key)
+        verify.resolve(key)
     warm.append(time.perf_counter() - start)
 print(json.dumps({"cold_ms": cold * 1000, "warm_ms": statistics.median(warm) * 1000, "series": len(keys)}))
 """
 
 
 def measure_checks() -> dict:
-    """The load-time checks of every stored series (usjp.data.store.resolve): the first time in a fresh
+    """The load-time checks of every stored series (usjp.data.verify.resolve): the first time in a fresh
     process (every file parsed and hashed) and warm (unchanged files: only their stat and the remembered
     verdict), for all catalog series at once, more than any page shows."""
     out = subprocess.run(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from usjp import catalog
-from usjp.data import store
+from usjp.data import store, verify
 
 KEY = "ust10y"
 OTHER = "ust2y"
@@ -224,7 +224,7 @@ def label(which: str, key: str = KEY) -> str:
     return f"data/{'cache' if which == 'cache' else 'market'}/{key}.csv"
 
 
-def assert_uses(found: store.Resolved, which: str | None, values: pd.Series | None = None) -> None:
+def assert_uses(found: verify.Resolved, which: str | None, values: pd.Series | None = None) -> None:
     if which is None:
         assert found.series is None, found
         return
@@ -238,5 +238,5 @@ def setup_store(which: str) -> pd.Series:
     values = snapshot_values()
     if which == "cache":
         write_cache(values)
-        assert_uses(store.resolve(KEY), "cache", values)
+        assert_uses(verify.resolve(KEY), "cache", values)
     return values

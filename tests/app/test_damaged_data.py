@@ -22,7 +22,7 @@ from tests.damage import (
 )
 from tests.live_support import digest_tree
 from usjp import catalog
-from usjp.data import store
+from usjp.data import verify
 from usjp.ui.nav import PAGES
 
 NAME = "US 10-year Treasury yield"
@@ -60,7 +60,7 @@ def test_every_page_shows_the_copy_that_passed_and_says_why(data_dir, which, cas
         write_cache(values)
     _damage(which, case)
     before = digest_tree(data_dir)
-    resolved = store.resolve(KEY)
+    resolved = verify.resolve(KEY)
     if which == "cache":  # a damaged local copy never hides the bundled one
         assert resolved.series is not None and resolved.series.store == "snapshot"
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from tests.app.support import figure_of, open_page, warning_texts
 from usjp import catalog
-from usjp.data import store
+from usjp.data import verify
 
 
 def marker_traces(fig: dict) -> list[dict]:
@@ -25,7 +25,7 @@ def test_default_view_shows_real_2025_data_and_events():
     assert "FRED DGS10" in texts and "Data as of" in texts
     captions = " ".join(c.value for c in at.caption)
     for key in catalog.DEFAULT_SERIES:  # each line says how fresh its own data is
-        assert f"data through {store.read_newest(key).last_date:%d %b %Y}" in captions, key
+        assert f"data through {verify.read_newest(key).last_date:%d %b %Y}" in captions, key
     assert not at.warning
 
 
@@ -119,7 +119,7 @@ def test_a_custom_range_that_ends_before_it_starts_is_explained_and_not_drawn():
     assert any("start date before the end date" in w.value for w in at.sidebar.warning)
     start, end = figure_of(at)["layout"]["xaxis"]["range"]
     # Every date in the data meanwhile (first to last date of the stored daily series), not an empty chart.
-    daily = [item for s in catalog.SERIES if s.daily and (item := store.read_newest(s.key))]
+    daily = [item for s in catalog.SERIES if s.daily and (item := verify.read_newest(s.key))]
     assert start.startswith(f"{min(item.values.index[0] for item in daily):%Y-%m-%d}")
     assert end.startswith(f"{max(item.last_date for item in daily):%Y-%m-%d}")
     # The reader's dates are kept in the controls for them to fix.

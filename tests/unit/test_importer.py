@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from usjp import catalog
-from usjp.data import store
+from usjp.data import store, verify
 from usjp.data.importer import ImportRefused, import_paths, resolve
 from usjp.data.sources.csvfile import DataFormatError, read_file, read_text
 
@@ -178,7 +178,7 @@ def test_licensed_series_refused_for_snapshot(data_dir, raw):
 def test_licensed_series_goes_to_cache(data_dir, raw):
     (done,) = import_paths([raw / "yahoo_^N225.csv"])
     assert (done.key, done.target) == ("nikkei225", "cache")
-    assert store.read_newest("nikkei225").store == "cache"
+    assert verify.read_newest("nikkei225").store == "cache"
     assert not (data_dir / "market" / "nikkei225.csv").exists()
 
 

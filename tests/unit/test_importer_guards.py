@@ -18,7 +18,7 @@ import pytest
 
 from tests.live_support import digest_tree
 from usjp import cli
-from usjp.data import checks, store
+from usjp.data import checks, store, verify
 from usjp.data.importer import ImportRefused, _refuse_unless_sound
 from usjp.data.sources import csvfile
 
@@ -103,7 +103,7 @@ def test_a_one_row_file_cannot_hide_the_history(data_dir, tmp_path, capsys, to):
     code, out, err = run_import(capsys, path, "--to", to)
     assert code == 0, err
     assert "1 new, 0 revised" in out
-    shown = store.read_newest("ust10y")  # what the app uses: the cache first
+    shown = verify.read_newest("ust10y")  # what the app uses: the cache first
     assert shown.store == to
     assert len(shown.values) == len(history) + 1
     assert shown.values.index[:-1].equals(history.index)
@@ -134,12 +134,12 @@ def test_replace_in_the_cache_cannot_hide_the_snapshot(data_dir, tmp_path, capsy
     # What --replace is for in the cache: dropping dates of the cache's own, here a bad tail.
     tail = pd.Series([4.3, 4.4], index=pd.DatetimeIndex(["2026-10-09", "2026-10-12"]))
     assert run_import(capsys, fred_file(tmp_path / "tail.csv", tail, "DGS10"))[0] == 0
-    assert len(store.read_newest("ust10y").values) == len(history) + 2
+    assert len(verify.read_newest("ust10y").values) == len(history) + 2
     code, out, err = run_import(capsys, fred_file(tmp_path / "whole.csv", history), "--replace")
     assert code == 0, err
     assert "2 stored dates dropped (--replace)" in out
-    assert np.allclose(store.read_newest("ust10y").values, history)
-    assert store.read_newest("ust10y").store == "cache"
+    assert np.allclose(verify.read_newest("ust10y").values, history)
+    assert verify.read_newest("ust10y").store == "cache"
 
 
 def test_a_damaged_snapshot_copy_is_not_merged_over(data_dir, tmp_path, capsys):
@@ -175,7 +175,7 @@ def test_a_large_revision_is_refused_then_accepted(data_dir, tmp_path, capsys):
     code, out, err = run_import(capsys, path, "--accept-revisions")
     assert code == 0, err
     assert f"0 new, {changed} revised" in out
-    assert np.allclose(store.read_newest("ust10y").values, revised)
+    assert np.allclose(verify.read_newest("ust10y").values, revised)
 
 
 def test_a_small_revision_goes_through(data_dir, tmp_path, capsys):

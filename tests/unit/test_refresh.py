@@ -20,7 +20,7 @@ import pytest
 from tests import fakes
 from tests.live_support import digest_tree
 from usjp import catalog, cli
-from usjp.data import checks, refresh, store
+from usjp.data import checks, refresh, store, verify
 from usjp.data.importer import import_paths
 from usjp.data.sources import fred, net, tic, yahoo
 
@@ -208,8 +208,8 @@ def test_new_and_revised_rows_are_merged_into_the_cache(data_dir, monkeypatch, c
     assert day_after_snapshot(2) in row
     assert digest_tree(data_dir / "market") == snapshot_before  # the snapshot is never touched
     cache = store.cache()
-    assert cache.check() == []
-    loaded = store.read_newest("ust10y")
+    assert verify.check_store(cache) == []
+    loaded = verify.read_newest("ust10y")
     assert loaded.store == "cache"
     pd.testing.assert_series_equal(loaded.values, answer.rename("ust10y"), check_freq=False)
     meta = loaded.meta
@@ -244,7 +244,7 @@ def test_many_revisions_are_refused_unless_accepted(data_dir, monkeypatch, capsy
     assert digest_tree(data_dir) == before
     code, out, _ = run_cli(capsys, "--series", "ust10y", "--accept-revisions")
     assert code == 0 and "ust10y         updated" in out
-    assert store.read_newest("ust10y").values.iloc[-1] == answer.iloc[-1]
+    assert verify.read_newest("ust10y").values.iloc[-1] == answer.iloc[-1]
 
 
 @pytest.mark.usefixtures("online")
@@ -270,12 +270,12 @@ def test_tic_from_the_real_tables(data_dir, monkeypatch, samples, capsys):
     assert "2026-04-01" in rows["tic_japan"]
     assert "refused: 3 of 72 stored values would change" in rows["tic_uk"]
     assert "refused: 7 of 72" in rows["tic_total"]
-    assert store.read_newest("tic_japan").values[pd.Timestamp("2026-04-01")] == 1209.9
-    assert store.read_newest("tic_japan").values.index[0] == pd.Timestamp("2000-03-01")  # history kept
-    assert store.read_newest("tic_uk").store == "snapshot"
+    assert verify.read_newest("tic_japan").values[pd.Timestamp("2026-04-01")] == 1209.9
+    assert verify.read_newest("tic_japan").values.index[0] == pd.Timestamp("2000-03-01")  # history kept
+    assert verify.read_newest("tic_uk").store == "snapshot"
     code, out, _ = run_cli(capsys, "--series", "tic_uk", "tic_total", "--accept-revisions")
     assert code == 0
-    assert store.read_newest("tic_total").values[pd.Timestamp("2025-11-01")] == 9349.6
+    assert verify.read_newest("tic_total").values[pd.Timestamp("2025-11-01")] == 9349.6
 
 
 @pytest.mark.usefixtures("online")
@@ -287,7 +287,7 @@ def test_tic_holder_added_to_the_catalog_is_fetched(data_dir, monkeypatch, sampl
     monkeypatch.setattr(tic, "download_tables", functools.partial(fakes.returns, _tic_bodies(samples)))
     report = refresh.refresh(["tic_canada"])
     assert report.ok and report.outcomes[0].status == "updated", report.outcomes[0].reason
-    stored = store.read_newest("tic_canada")
+    stored = verify.read_newest("tic_canada")
     assert stored.store == "cache" and stored.meta["source_id"] == "MFH:Canada"
     assert stored.values[pd.Timestamp("2026-04-01")] == 397.1  # the current table
     assert stored.values[pd.Timestamp("2025-01-01")] == 350.8  # the history
@@ -321,7 +321,7 @@ def test_one_failure_does_not_stop_the_others(data_dir, monkeypatch, capsys):
     monkeypatch.setattr(yahoo, "download", fakes.hang)
     code, out, _ = run_cli(capsys, "--series", "ust10y", "toyota", "--timeout", "3")
     assert code == 2 and "1 updated, 0 unchanged, 1 failed" in out
-    assert store.read_newest("ust10y").values.index[-1] == pd.Timestamp(day_after_snapshot(1))
+    assert verify.read_newest("ust10y").values.index[-1] == pd.Timestamp(day_after_snapshot(1))
 
 
 # -- concurrency and crashes -----------------------------------------------------------------------
@@ -339,9 +339,9 @@ def test_two_refreshes_at_once(data_dir, monkeypatch):
         t.join(30)
     assert sorted(r.outcomes[0].status for r in reports) == ["unchanged", "updated"]
     cache = store.cache()
-    assert cache.check() == []
+    assert verify.check_store(cache) == []
     assert not list(cache.root.glob(".*.tmp")) and not (cache.root / store.JOURNAL).exists()
-    pd.testing.assert_series_equal(store.read_newest("ust10y").values, answer.rename("ust10y"), check_freq=False)
+    pd.testing.assert_series_equal(verify.read_newest("ust10y").values, answer.rename("ust10y"), check_freq=False)
 
 
 @pytest.mark.usefixtures("online")
@@ -444,7 +444,7 @@ def test_killed_at_any_point_each_series_is_old_or_new_and_the_manifest_matches(
         # The next writer finishes or discards the interrupted write; then the store checks clean.
         with cache.locked():
             pass
-        assert cache.check() == [], f"kill at step {stop_at}"
+        assert verify.check_store(cache) == [], f"kill at step {stop_at}"
         assert not list(root.glob(".*.tmp")) and not (root / store.JOURNAL).exists()
         assert {cache.read(k).meta["version"] for k in ("ust10y", "ust2y")} == states
         stop_at += 1

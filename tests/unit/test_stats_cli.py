@@ -12,7 +12,7 @@ import pytest
 from tests.builders import shorten_history_before
 from tests.support import REPO
 from usjp.cli import main
-from usjp.data import store
+from usjp.data import store, verify
 
 TOP_KEYS = {
     "event_id",
@@ -122,7 +122,7 @@ def test_text_output(data_dir, capsys):
 
 
 def test_too_little_history_is_null_with_a_reason(data_dir, capsys):
-    short = store.read_newest("ust10y").values["2025-03-01":"2025-04-30"]
+    short = verify.read_newest("ust10y").values["2025-03-01":"2025-04-30"]
     snapshot = store.snapshot()
     with snapshot.locked():
         snapshot.write({"ust10y": (short, snapshot.manifest()["series"]["ust10y"])})

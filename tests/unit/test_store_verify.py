@@ -1,6 +1,6 @@
 """The fault matrix of the stored data: every kind of damage x each store (cache, snapshot).
 
-For each: what `store.resolve` picks (the other copy, or nothing), the reason it gives and where
+For each: what `verify.resolve` picks (the other copy, or nothing), the reason it gives and where
 (`file[:line]`), that nothing raises, and that loading leaves `data/` byte-identical. A cache copy is
 made by the real write path (Store.write), then damaged. "Re-signed" damage also rewrites the manifest
 entry to match the damaged bytes (as a buggy writer or a careful hand-editor would), so that only the
@@ -38,18 +38,18 @@ from tests.damage import (
 )
 from tests.live_support import digest_tree
 from usjp import catalog
-from usjp.data import checks, refresh, store
+from usjp.data import checks, refresh, store, verify
 
 
-def everything_loaded(data_dir: Path) -> dict[str, store.Resolved]:
+def everything_loaded(data_dir: Path) -> dict[str, verify.Resolved]:
     """What every reader does on a page load, and `validate`'s reading too; none may raise."""
-    found = {key: store.resolve(key) for key in catalog.CATALOG}
+    found = {key: verify.resolve(key) for key in catalog.CATALOG}
     for key in catalog.CATALOG:
-        store.read_newest(key)
-        store.fingerprint(key)
+        verify.read_newest(key)
+        verify.fingerprint(key)
         refresh.stored_values(key)
     for which in (store.cache(), store.snapshot()):
-        which.manifest(), which.manifest_problems(), which.keys(), which.check()
+        which.manifest(), which.manifest_problems(), which.keys(), verify.check_store(which)
     return found
 
 
@@ -149,7 +149,7 @@ def test_cut_off_manifest_says_so(data_dir):
 def test_cache_that_starts_later_hides_history_and_is_refused(data_dir):
     values = snapshot_values()
     write_cache(values.iloc[-100:])  # a one-month import: 16 years of history would vanish
-    found = store.resolve(KEY)
+    found = verify.resolve(KEY)
     assert_uses(found, "snapshot", values)
     (rejected,) = found.rejected
     assert (rejected.store, rejected.reason) == ("cache", "fewer dates than the bundled copy")
@@ -160,18 +160,18 @@ def test_cache_with_holes_is_refused_and_a_few_missing_dates_are_not(data_dir):
     values = snapshot_values()
     allowed = int(checks.MAX_MISSING_SHARE * len(values))
     write_cache(values.drop(values.index[1 : 1 + allowed + 1]))  # one date too many missing
-    found = store.resolve(KEY)
+    found = verify.resolve(KEY)
     assert [r.reason for r in found.rejected] == ["fewer dates than the bundled copy"]
     assert f"lacks {allowed + 1} of the {len(values)} dates" in found.rejected[0].detail
     write_cache(values.drop(values.index[1 : 1 + allowed]))  # within the threshold
-    assert_uses(store.resolve(KEY), "cache")
+    assert_uses(verify.resolve(KEY), "cache")
 
 
 def test_longer_cache_is_used(data_dir):
     values = snapshot_values()
     newer = pd.concat([values, pd.Series([4.5], index=pd.DatetimeIndex(["2026-10-09"], name="date"))])
     write_cache(newer)
-    found = store.resolve(KEY)
+    found = verify.resolve(KEY)
     assert_uses(found, "cache", newer)
     assert found.rejected == ()
 
@@ -179,7 +179,7 @@ def test_longer_cache_is_used(data_dir):
 def test_damaged_snapshot_with_a_good_cache_uses_the_cache(data_dir):
     values = setup_store("cache")
     duplicate_line(copy_path("snapshot"))
-    found = store.resolve(KEY)
+    found = verify.resolve(KEY)
     assert_uses(found, "cache", values)
     assert [(r.store, r.reason) for r in found.rejected] == [("snapshot", "duplicate dates")]
 
@@ -188,7 +188,7 @@ def test_both_copies_damaged_lists_both_cache_first(data_dir):
     setup_store("cache")
     empty(copy_path("cache"))
     reverse_rows(copy_path("snapshot"))
-    found = store.resolve(KEY)
+    found = verify.resolve(KEY)
     assert found.series is None
     assert [(r.store, r.reason) for r in found.rejected] == [
         ("cache", "file empty"),
@@ -197,10 +197,10 @@ def test_both_copies_damaged_lists_both_cache_first(data_dir):
 
 
 def test_unlisted_key_and_stray_file(data_dir):
-    assert store.resolve("nikkei225") == store.Resolved("nikkei225", None, ())  # not stored anywhere: no fuss
+    assert verify.resolve("nikkei225") == verify.Resolved("nikkei225", None, ())  # not stored anywhere: no fuss
     (data_dir / "cache").mkdir()
     (data_dir / "cache" / "nikkei225.csv").write_text("date,value\n2025-01-06,39000.0\n")
-    found = store.resolve("nikkei225")
+    found = verify.resolve("nikkei225")
     assert found.series is None
     assert [(r.store, r.reason) for r in found.rejected] == [("cache", "not listed in the manifest")]
 
@@ -209,40 +209,40 @@ def test_unlisted_key_and_stray_file(data_dir):
 def test_a_remembered_verdict_is_dropped_when_the_file_changes_in_place(data_dir, monkeypatch):
     path = copy_path("snapshot")
     monkeypatch.setattr(store, "SETTLE_NS", 0)  # everything counts as settled: verdicts are remembered
-    assert_uses(store.resolve(KEY), "snapshot")
-    print_before = store.fingerprint(KEY)
+    assert_uses(verify.resolve(KEY), "snapshot")
+    print_before = verify.fingerprint(KEY)
     stamp = path.stat().st_mtime_ns
     data = path.read_bytes()
     with open(path, "r+b") as fh:  # same size, same mtime: only ctime tells
         fh.write(data.replace(b"3.85", b"9.85", 1)[:30])
     os.utime(path, ns=(stamp, stamp))
-    assert store.fingerprint(KEY) != print_before
-    found = store.resolve(KEY)
+    assert verify.fingerprint(KEY) != print_before
+    found = verify.resolve(KEY)
     assert found.series is None and found.rejected[0].reason == "checksum does not match its manifest"
 
 
 def test_verdicts_are_remembered_and_handed_out_as_copies(data_dir, monkeypatch):
     monkeypatch.setattr(store, "SETTLE_NS", 0)  # everything counts as settled: verdicts are remembered
-    first = store.resolve(KEY)
+    first = verify.resolve(KEY)
     calls = []
-    monkeypatch.setattr(store, "_parse_series", lambda *a: calls.append(a))
-    second = store.resolve(KEY)
+    monkeypatch.setattr(verify, "_parse_series", lambda *a: calls.append(a))
+    second = verify.resolve(KEY)
     assert calls == []  # not read again
     assert second.series.values is not first.series.values
     second.series.values.iloc[0] = -99.0
     second.series.meta["rows"] = 0
-    third = store.resolve(KEY)
+    third = verify.resolve(KEY)
     assert third.series.values.iloc[0] == 3.85 and third.series.meta["rows"] == 4195
 
 
 def test_fingerprint_changes_with_either_copy(data_dir):
-    start = store.fingerprint(KEY)
+    start = verify.fingerprint(KEY)
     write_cache(snapshot_values())
-    with_cache = store.fingerprint(KEY)
+    with_cache = verify.fingerprint(KEY)
     assert with_cache != start
     hash(with_cache)
     edit_manifest("snapshot", lambda m: m["series"][KEY].update(note="edited"))
-    assert store.fingerprint(KEY) != with_cache
+    assert verify.fingerprint(KEY) != with_cache
 
 
 # -- guarded writes ----------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ def test_unreadable_journal_is_reported_and_blocks_writes_but_not_reads(data_dir
     (data_dir / "cache" / store.JOURNAL).write_text('{"manifest": ')
     cache = store.cache()
     assert any(p.startswith("data/cache/.pending.json:1: not valid JSON") for p in cache.manifest_problems())
-    assert_uses(store.resolve(KEY), "cache", values)
+    assert_uses(verify.resolve(KEY), "cache", values)
     with pytest.raises(store.StoreError, match="interrupted write cannot be completed"), cache.locked():
         pass
 
@@ -294,11 +294,11 @@ def test_a_committed_but_unapplied_write_is_read_from_its_journal(data_dir, monk
         patched.setattr(store.Store, "_apply", lambda self, journal: None)  # killed right after the commit
         write_cache(newer)
     assert (data_dir / "cache" / store.JOURNAL).exists()
-    assert_uses(store.resolve(KEY), "cache", newer)
+    assert_uses(verify.resolve(KEY), "cache", newer)
     with store.cache().locked():  # the next writer completes it
         pass
-    assert_uses(store.resolve(KEY), "cache", newer)
-    assert store.cache().check() == []
+    assert_uses(verify.resolve(KEY), "cache", newer)
+    assert verify.check_store(store.cache()) == []
 
 
 def test_refresh_merges_only_copies_that_pass(data_dir):
@@ -312,13 +312,13 @@ def test_refresh_merges_only_copies_that_pass(data_dir):
 
 def test_sound_data_checks_clean(data_dir):
     setup_store("cache")
-    assert store.snapshot().check() == [] and store.cache().check() == []
+    assert verify.check_store(store.snapshot()) == [] and verify.check_store(store.cache()) == []
     assert store.snapshot().manifest_problems() == [] and store.cache().manifest_problems() == []
     bundled = set(store.snapshot().keys())
     for key in catalog.CATALOG:
         if key not in bundled:
             continue
-        found = store.resolve(key)
+        found = verify.resolve(key)
         assert found.rejected == () and found.series is not None
         pd.testing.assert_series_equal(found.series.values, store.snapshot().read(key).values, check_freq=False)
 

@@ -34,7 +34,7 @@ from tests.damage import (
 )
 from tests.live_support import digest_tree
 from usjp.cli import main
-from usjp.data import store
+from usjp.data import store, verify
 
 
 def validate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -181,10 +181,10 @@ def test_validate_reports_an_events_file_that_is_not_utf8(data_dir, capsys):
 
 
 def test_validate_turns_an_unexpected_error_into_one_line(data_dir, capsys, monkeypatch):
-    def boom(key: str) -> store.Resolved:
+    def boom(key: str) -> verify.Resolved:
         raise RuntimeError("something nobody expected")
 
-    monkeypatch.setattr(store, "resolve", boom)
+    monkeypatch.setattr(verify, "resolve", boom)
     code, out = validate(capsys)
     assert code == 1
     assert out.count("\n") == 1 and "ust3m.csv" in out and "RuntimeError: something nobody expected" in out

@@ -16,7 +16,7 @@ import json
 import sys
 
 from usjp import analysis, catalog, events
-from usjp.data import events_file, store
+from usjp.data import events_file, verify
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -68,7 +68,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         if unknown:
             return _fail(f"unknown series {', '.join(map(repr, unknown))}; known: {', '.join(catalog.CATALOG)}")
         keys = list(dict.fromkeys(args.series))
-        loaded = {k: store.read_newest(k) for k in keys}
+        loaded = {k: verify.read_newest(k) for k in keys}
         missing = [k for k, v in loaded.items() if v is None]
         if missing:
             return _fail(
@@ -77,7 +77,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
             )
     else:
         keys = [k for k in event.series if catalog.get(k).daily]
-        loaded = {k: store.read_newest(k) for k in keys}
+        loaded = {k: verify.read_newest(k) for k in keys}
         for key in [k for k, v in loaded.items() if v is None]:
             print(f"note: skipped {key}: no stored data", file=sys.stderr)
             del loaded[key]

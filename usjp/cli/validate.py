@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from usjp import catalog
-from usjp.data import events_file, store
+from usjp.data import events_file, store, verify
 from usjp.paths import data_dir, events_path
 
 
@@ -76,13 +76,13 @@ def _report(checking: list[str]) -> dict:
         errors.append(f"{_shown(bundled)}: manifest missing (the bundled snapshot is not there)")
     for found in stores:
         checking.append(str(found.root))
-        errors += found.check()
+        errors += verify.check_store(found)
     series = {}
     for key in catalog.CATALOG:
         checking.append(f"{stores[1].root / f'{key}.csv'} and {stores[0].root / f'{key}.csv'}")
-        resolved = store.resolve(key)
+        resolved = verify.resolve(key)
         # The one check across stores (a cache copy must keep the snapshot's history); the others
-        # were reported with every problem by Store.check above.
+        # were reported with every problem by verify.check_store above.
         errors += [r.detail for r in resolved.rejected if r.reason == "fewer dates than the bundled copy"]
         if resolved.series is None and not resolved.rejected:
             continue

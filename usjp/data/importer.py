@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from usjp import catalog
-from usjp.data import checks, store
+from usjp.data import checks, store, verify
 from usjp.data.refresh import stored_values
 from usjp.data.sources.csvfile import DataFormatError, ParsedSeries, read_bytes, read_guarded, shown
 
@@ -175,7 +175,7 @@ def _compare_all(pending: list[_Pending], to: str, accept_revisions: bool, repla
         if lost and not replace:  # a merge keeps every stored date; say so loudly if it ever does not
             raise ImportRefused(f"{item.path}: {item.key}: would lose {lost} stored dates; not written")
         if to == "cache":  # the app uses a cache copy only if it keeps the snapshot's history
-            bundled = store.snapshot().verify(item.key)
+            bundled = verify.verify_copy(store.snapshot(), item.key)
             if isinstance(bundled, store.StoredSeries) and (
                 why := checks.history_shrink(bundled.values.index, values.index)
             ):
@@ -198,8 +198,8 @@ def _stored(item: _Pending, to: str, replace: bool) -> tuple[pd.Series | None, l
     """
     if to == "cache":
         return stored_values(item.key)
-    found = store.snapshot().verify(item.key)
-    if isinstance(found, store.Rejected):
+    found = verify.verify_copy(store.snapshot(), item.key)
+    if isinstance(found, verify.Rejected):
         if replace:
             return None, []
         raise ImportRefused(

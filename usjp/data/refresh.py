@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from usjp import catalog
-from usjp.data import checks, store
+from usjp.data import checks, store, verify
 from usjp.data.sources import fred, net, tic, yahoo
 
 log = logging.getLogger(__name__)
@@ -102,11 +102,11 @@ class Job:
 def stored_values(key: str) -> tuple[pd.Series | None, list[str]]:
     """Everything stored for `key`: the snapshot overlaid with the cache. And which stores held it.
 
-    Only copies that pass their checks (store.Store.verify) count: a damaged copy is left out, so the
+    Only copies that pass their checks (verify.verify_copy) count: a damaged copy is left out, so the
     refresh rebuilds the cache from the good data instead of merging over the damage."""
     parts, where = [], []
     for candidate in (store.cache(), store.snapshot()):
-        found = candidate.verify(key)
+        found = verify.verify_copy(candidate, key)
         if isinstance(found, store.StoredSeries) and len(found.values):
             parts.append(found.values)
             where.append(candidate.name)
@@ -318,7 +318,7 @@ def _check_all(
 
 
 def _through(key: str) -> str:
-    found = store.read_newest(key)
+    found = verify.read_newest(key)
     return f"{found.values.index[-1]:%Y-%m-%d}" if found is not None and len(found.values) else ""
 
 

@@ -75,7 +75,7 @@ def as_of_line(items: Sequence[StoredSeries]) -> str:
 
 # -- damaged data ---------------------------------------------------------------------------------
 class RejectedCopy(Protocol):
-    """What the words need of a stored copy that failed its check (usjp.data.store.Rejected has it)."""
+    """What the words need of a stored copy that failed its check (usjp.data.verify.Rejected has it)."""
 
     store: str  # "cache" or "snapshot"
     reason: str  # "duplicate dates", "checksum does not match its manifest", ...

@@ -15,7 +15,7 @@ import streamlit as st
 
 from usjp import analysis, catalog
 from usjp.analysis import AlignedPaths, Window
-from usjp.data import events_file, store
+from usjp.data import events_file, store, verify
 from usjp.data.store import StoredSeries
 from usjp.events import Event, filter_events
 from usjp.figures import credits
@@ -28,15 +28,15 @@ from usjp.views.timeline import View
 def series_version(key: str) -> tuple:
     """A cheap fingerprint of every stored copy of a series (manifest sha256, file size and mtime): the
     cache key for the loaded data, so an edited, damaged or repaired file is checked again at once."""
-    return store.fingerprint(key)
+    return verify.fingerprint(key)
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
-def _resolve(key: str, version: tuple) -> store.Resolved:
-    return store.resolve(key)
+def _resolve(key: str, version: tuple) -> verify.Resolved:
+    return verify.resolve(key)
 
 
-def load_resolved(key: str) -> store.Resolved:
+def load_resolved(key: str) -> verify.Resolved:
     """Which stored copy of a series passed its checks (cache over snapshot), and which failed and why."""
     return _resolve(key, series_version(key))
 
