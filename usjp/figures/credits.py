@@ -82,7 +82,7 @@ class RejectedCopy(Protocol):
 
 
 COPY_NAMES = {"cache": "local copy", "snapshot": "bundled copy"}
-VALIDATE_HINT = "run `python -m usjp validate` for details"
+VALIDATE_HINT = "run “python -m usjp validate” for details"
 
 
 def fallback_notice(spec: SeriesSpec, used: StoredSeries | None, rejected: Sequence[RejectedCopy]) -> str:

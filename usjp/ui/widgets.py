@@ -40,7 +40,7 @@ def render_events_notice(problems: Sequence[str], shown: int) -> None:
         st.warning(
             md_escape(
                 f"The event timeline (data/events.yaml) has {len(problems)} problem"
-                f"{'s' if len(problems) != 1 else ''}, so {what}; run `python -m usjp validate` for the full list."
+                f"{'s' if len(problems) != 1 else ''}, so {what}; run “python -m usjp validate” for the full list."
             ),
             icon=":material/report:",
         )
