@@ -61,5 +61,5 @@ if loaded := loaders.load_many(view.series):  # one element for all the lines: f
 widgets.render_event_picker(shown, KEYS.event)
 if view.event in by_id:
     event = by_id[view.event]
-    widgets.render_data_notices(loaders.data_notices([k for k in event.series if k not in view.series]))
+    widgets.render_data_notices(loaders.data_notices([k for k in event.series if k not in view.series], stores=False))
     widgets.render_event_details(event, loaders.load_many([*view.series, *event.series]), all_events)

@@ -180,48 +180,11 @@ HOLDINGS = (0.0, 5_000.0)  # $bn, one country
 YEN_PER_DOLLAR = (50.0, 400.0)
 
 SERIES: tuple[SeriesSpec, ...] = (
-    _fred(
-        "ust3m",
-        "US 3-month Treasury yield",
-        "3M",
-        "percent",
-        "bp",
-        "daily",
-        "DGS3MO",
-        H15,
-        YIELD,
-        observed_at_et=_CLOSE,
-    ),
-    _fred(
-        "ust2y", "US 2-year Treasury yield", "2Y", "percent", "bp", "daily", "DGS2", H15, YIELD, observed_at_et=_CLOSE
-    ),
-    _fred(
-        "ust5y", "US 5-year Treasury yield", "5Y", "percent", "bp", "daily", "DGS5", H15, YIELD, observed_at_et=_CLOSE
-    ),
-    _fred(
-        "ust10y",
-        "US 10-year Treasury yield",
-        "10Y",
-        "percent",
-        "bp",
-        "daily",
-        "DGS10",
-        H15,
-        YIELD,
-        observed_at_et=_CLOSE,
-    ),
-    _fred(
-        "ust30y",
-        "US 30-year Treasury yield",
-        "30Y",
-        "percent",
-        "bp",
-        "daily",
-        "DGS30",
-        H15,
-        YIELD,
-        observed_at_et=_CLOSE,
-    ),
+    _treasury("ust3m", "US 3-month Treasury yield", "3M", "DGS3MO"),
+    _treasury("ust2y", "US 2-year Treasury yield", "2Y", "DGS2"),
+    _treasury("ust5y", "US 5-year Treasury yield", "5Y", "DGS5"),
+    _treasury("ust10y", "US 10-year Treasury yield", "10Y", "DGS10"),
+    _treasury("ust30y", "US 30-year Treasury yield", "30Y", "DGS30"),
     _fred(
         "ust10y2y",
         "US 10-year minus 2-year Treasury spread",

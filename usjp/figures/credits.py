@@ -22,7 +22,7 @@ from usjp.events import Event, category
 from usjp.paths import method_path
 
 
-class StoredSeries(Protocol):
+class SeriesCopy(Protocol):
     """What the words need of a stored series (usjp.data.store.StoredSeries has it)."""
 
     @property
@@ -51,7 +51,7 @@ def source_line(spec: SeriesSpec) -> str:
     return f"Source: {spec.publisher.split(',')[0]}, {spec.citation}"
 
 
-def caption(item: StoredSeries) -> str:
+def caption(item: SeriesCopy) -> str:
     """Source, data-through date and retrieval in one line (under charts)."""
     where = "local cache" if item.store == "cache" else "bundled snapshot"
     spec = item.spec
@@ -66,7 +66,7 @@ def citation(spec: SeriesSpec) -> str:
     return f"{spec.publisher}, via {spec.citation} ({spec.license})."
 
 
-def as_of_line(items: Sequence[StoredSeries]) -> str:
+def as_of_line(items: Sequence[SeriesCopy]) -> str:
     """'Data as of 10Y 08 Oct 2026, USD/JPY 02 Oct 2026' ("" with no data)."""
     if not items:
         return ""
@@ -85,7 +85,7 @@ COPY_NAMES = {"cache": "local copy", "snapshot": "bundled copy"}
 VALIDATE_HINT = "run “python -m usjp validate” for details"
 
 
-def fallback_notice(spec: SeriesSpec, used: StoredSeries | None, rejected: Sequence[RejectedCopy]) -> str:
+def fallback_notice(spec: SeriesSpec, used: SeriesCopy | None, rejected: Sequence[RejectedCopy]) -> str:
     """'The local copy of the US 10-year Treasury yield failed its check (duplicate dates), so the bundled
     data through 08 Oct 2026 is shown; run ...', or that the series is unavailable, and why."""
     name = series_name(spec)
@@ -109,9 +109,12 @@ def check_summary(rejected: Sequence[RejectedCopy]) -> str:
 
 
 def manifest_notice(store: str, problem: str) -> str:
-    """A store whose manifest cannot be read: none of its copies is used."""
-    where = "local data (data/cache)" if store == "cache" else "bundled data (data/market)"
-    return f"The manifest of the {where} cannot be read, so none of its series is used: {problem}; {VALIDATE_HINT}."
+    """A store whose manifest cannot be read: none of its copies is used (said once, for all its series)."""
+    if store == "cache":
+        where, then = "local data (data/cache)", "its series are shown from the bundled data"
+    else:
+        where, then = "bundled data (data/market)", "its series are unavailable unless a local copy passes its check"
+    return f"The manifest of the {where} cannot be read, so {then}: {problem}; {VALIDATE_HINT}."
 
 
 # -- timeline -------------------------------------------------------------------------------------

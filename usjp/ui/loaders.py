@@ -51,19 +51,18 @@ def load_many(keys: tuple[str, ...] | list[str]) -> list[StoredSeries]:
     return [s for s in (load_series(k) for k in dict.fromkeys(keys)) if s is not None]
 
 
-def data_notices(keys: tuple[str, ...] | list[str]) -> list[str]:
+def data_notices(keys: tuple[str, ...] | list[str], *, stores: bool = True) -> list[str]:
     """A sentence for each of `keys` whose stored copy failed its check: what is shown instead, or that
-    the series is unavailable; plus a store whose manifest cannot be read."""
-    broken = store_problems()
-    notices = [credits.manifest_notice(name, problem) for name, problem in broken]
-    whole = {name for name, _ in broken}  # said once for the store, not again for each of its series
+    the series is unavailable; plus (with `stores`, once per page) a store whose manifest cannot be read."""
+    broken = store_problems()  # said once, for the store, not again for each of its series
+    notices = [credits.manifest_notice(name, problem) for name, problem in broken] if stores else []
+    whole = {name for name, _ in broken}
     for key in dict.fromkeys(keys):
         if key in catalog.CATALOG:
             resolved = load_resolved(key)
             rejected = [r for r in resolved.rejected if not (r.store in whole and r.reason == "manifest unreadable")]
-            if rejected or (resolved.series is None and resolved.rejected):
-                shown = rejected or list(resolved.rejected)
-                notices.append(credits.fallback_notice(catalog.get(key), resolved.series, shown))
+            if rejected:
+                notices.append(credits.fallback_notice(catalog.get(key), resolved.series, rejected))
     return notices
 
 
