@@ -16,6 +16,9 @@ TIC_URL = "https://ticdata.treasury.gov/resource-center/data-chart-center/tic/Do
 
 # Where stored daily history starts when a series is first fetched or imported into the snapshot.
 DAILY_HISTORY_START = date(2010, 1, 1)
+# USD/JPY keeps all of FRED's history (from January 1971): the yen page sets Japan's interventions,
+# recorded since 1991, against it, and its percentiles need five years before any event.
+USDJPY_HISTORY_START = date(1971, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,10 @@ def _fred(
     license: str = US_GOV,
     observed_at_et: time | None = None,
     live_alternative: str | None = None,
+    history_start: date | None = None,
 ) -> SeriesSpec:
+    if history_start is None and frequency == "daily":
+        history_start = DAILY_HISTORY_START
     return SeriesSpec(
         key=key,
         label=label,
@@ -123,7 +129,7 @@ def _fred(
         plausible=plausible,
         observed_at_et=observed_at_et,
         live_alternative=live_alternative,
-        history_start=DAILY_HISTORY_START if frequency == "daily" else None,
+        history_start=history_start,
     )
 
 
@@ -209,6 +215,7 @@ SERIES: tuple[SeriesSpec, ...] = (
         YEN_PER_DOLLAR,
         observed_at_et=_NOON,
         live_alternative="usdjpy_yahoo",
+        history_start=USDJPY_HISTORY_START,
     ),
     _fred(
         "broad_dollar",

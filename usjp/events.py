@@ -52,7 +52,52 @@ def category(slug: str) -> Category:
         raise KeyError(f"unknown event category {slug!r}; known: {', '.join(CATEGORIES)}") from None
 
 
-STATUSES = ("confirmed", "reported", "disputed")
+@dataclass(frozen=True)
+class Status:
+    """How well an event is sourced: everything the app shows about a status lives in this record."""
+
+    slug: str  # as written in events.yaml
+    label: str  # "Confirmed", in legends and the details panel
+    hollow: bool  # drawn as an open marker, so thinner sourcing is visible at a glance
+    sourcing: str  # the line the details panel shows about the sourcing ("" for confirmed)
+
+
+STATUS_TABLE: tuple[Status, ...] = (
+    Status("confirmed", "Confirmed", False, ""),
+    Status(
+        "confirmed-weak",
+        "Thinly sourced",
+        True,
+        "Thinly sourced: backed by a single source or by aggregators only, or the date is inferred; "
+        "the timing note says which.",
+    ),
+    Status(
+        "reported",
+        "Reported",
+        True,
+        "Reported only: the publisher's own text was not found; the sources are digests or secondary "
+        "reports. Treat the details as unverified.",
+    ),
+    Status(
+        "disputed",
+        "Disputed",
+        True,
+        "Disputed: the sources disagree on what happened; the summary says how.",
+    ),
+)
+STATUSES: tuple[str, ...] = tuple(s.slug for s in STATUS_TABLE)
+_STATUS_BY_SLUG = {s.slug: s for s in STATUS_TABLE}
+
+
+def status(slug: str) -> Status:
+    """The record for `slug`, or a KeyError that lists the known ones."""
+    try:
+        return _STATUS_BY_SLUG[slug]
+    except KeyError:
+        raise KeyError(f"unknown event status {slug!r}; known: {', '.join(STATUSES)}") from None
+
+
+SOURCE_KINDS = ("official", "news", "analysis", "aggregator")
 NEW_YORK = ZoneInfo("America/New_York")
 US_CLOSE = dt.time(16, 0)
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -79,7 +124,9 @@ MAX_PUBLISHER_CHARS = 120  # a source's publisher
 MAX_SOURCE_TITLE_CHARS = 300  # a source's title
 MAX_URL_CHARS = 2000  # a source's url
 MAX_SPEAKER_CHARS = 120  # a quote's speaker
-MAX_TRANSLATION_CHARS = 1200  # a quote's translation (the quote itself: 600)
+MAX_QUOTE_CHARS = 600  # a quote's original words
+MAX_TRANSLATION_CHARS = 1200  # a quote's English text (a translation can run longer than the original)
+MAX_DESCRIPTION_CHARS = 300  # a source's description (when its headline is not known)
 
 _Actor = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ACTOR_CHARS)]
 _SeriesKey = Annotated[str, StringConstraints(max_length=MAX_SERIES_KEY_CHARS)]
@@ -92,19 +139,53 @@ def _http_url(value: str) -> str:
 
 
 class Quote(BaseModel):
+    """What someone said: `text` is the English shown everywhere; `original` the exact words when they
+    were not English, in `language`; `translated_by` who made the English ("ours" or the publisher)."""
+
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=600)
+    text: str = Field(min_length=1, max_length=MAX_TRANSLATION_CHARS)
     language: str = Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")
-    translation: str | None = Field(default=None, max_length=MAX_TRANSLATION_CHARS)
+    original: str | None = Field(default=None, min_length=1, max_length=MAX_QUOTE_CHARS)
+    translated_by: str | None = Field(default=None, min_length=1, max_length=MAX_PUBLISHER_CHARS)
     speaker: str = Field(min_length=1, max_length=MAX_SPEAKER_CHARS)
+
+    @model_validator(mode="after")
+    def _languages(self) -> Quote:
+        if self.language == "en":
+            if self.original is not None or self.translated_by is not None:
+                raise ValueError("original, translated_by: only for a quote not spoken in English (language en)")
+        elif self.translated_by is None:
+            raise ValueError("translated_by: required when language is not en (ours, or the publisher)")
+        return self
+
+    @property
+    def ours(self) -> bool:
+        """The English is our own translation."""
+        return self.translated_by == "ours"
 
 
 class Source(BaseModel):
+    """Where a fact comes from: `title` is the headline as published; a source whose headline is not
+    known has a `description` in our words instead (validate warns on it)."""
+
     model_config = ConfigDict(extra="forbid")
     publisher: str = Field(min_length=1, max_length=MAX_PUBLISHER_CHARS)
-    title: str = Field(min_length=1, max_length=MAX_SOURCE_TITLE_CHARS)
-    url: str | None = Field(default=None, max_length=MAX_URL_CHARS)
+    title: str | None = Field(default=None, min_length=1, max_length=MAX_SOURCE_TITLE_CHARS)
+    description: str | None = Field(default=None, min_length=1, max_length=MAX_DESCRIPTION_CHARS)
+    url: str = Field(max_length=MAX_URL_CHARS)
+    kind: Literal[SOURCE_KINDS] | None = None  # type: ignore[valid-type]
     published: str | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> Source:
+        if (self.title is None) == (self.description is None):
+            raise ValueError("give either title (the headline as published) or description, not both or neither")
+        return self
+
+    @property
+    def name(self) -> str:
+        """What a reader sees as the link text: the headline, or the description."""
+        return self.title or self.description or ""
 
     @field_validator("url")
     @classmethod
@@ -189,8 +270,6 @@ class Event(BaseModel):
             raise ValueError("tz: required when time is given")
         if self.time is not None and self.after_us_close is not None:
             raise ValueError("after_us_close: give either time+tz or after_us_close, not both")
-        if not any(source.url for source in self.sources):
-            raise ValueError("sources: at least one source needs a url")
         return self
 
     # -- timing ---------------------------------------------------------------------------

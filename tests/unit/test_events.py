@@ -11,7 +11,7 @@ import yaml
 from tests.builders import event_fields, make_event
 from usjp.data import events_file, store
 from usjp.data.events_file import parse_events
-from usjp.events import filter_events
+from usjp.events import STATUS_TABLE, filter_events, status
 
 
 def as_yaml(*entries: dict) -> str:
@@ -37,14 +37,27 @@ def test_good_event_passes():
         ({"category": "weather"}, "category", "should be 'tariff', 'negotiation'"),
         ({"importance": 4}, "importance", "less than or equal to 3"),
         ({"series": ["ust99y"]}, "series", "unknown series"),
-        ({"status": "rumour"}, "status", "should be 'confirmed', 'reported' or 'disputed'"),
+        ({"status": "rumour"}, "status", "should be 'confirmed', 'confirmed-weak', 'reported' or 'disputed'"),
         ({"end": "2025-04-01"}, "end", "after date"),
         ({"time": "14:00"}, "tz", "required"),
         ({"time": "14:00", "tz": "Mars/Olympus"}, "tz", "unknown time zone"),
         ({"time": "25:00", "tz": "Asia/Tokyo"}, "time", "should match pattern"),
         ({"sources": [{"publisher": "P", "title": "T", "url": "javascript:alert(1)"}]}, "sources.0.url", "http"),
         ({"sources": [{"publisher": "P", "title": "T", "url": "ftp://x.org/a"}]}, "sources.0.url", "http"),
-        ({"sources": [{"publisher": "P", "title": "T"}]}, "sources", "url"),
+        ({"sources": [{"publisher": "P", "title": "T"}]}, "sources.0.url", "Field required"),
+        ({"sources": [{"publisher": "P", "url": "https://x.org"}]}, "sources.0", "either title"),
+        (
+            {"sources": [{"publisher": "P", "title": "T", "description": "D", "url": "https://x.org"}]},
+            "sources.0",
+            "not both",
+        ),
+        ({"sources": [{"publisher": "P", "title": "T", "url": "https://x.org", "kind": "blog"}]}, "kind", "official"),
+        ({"quote": {"text": "q", "language": "ja", "speaker": "S"}}, "quote", "translated_by: required"),
+        (
+            {"quote": {"text": "q", "language": "en", "speaker": "S", "original": "q", "translated_by": "ours"}},
+            "quote",
+            "only for a quote not spoken in English",
+        ),
         (
             {"sources": [{"publisher": "P", "title": "T", "url": "https://x.org", "published": "May"}]},
             "published",
@@ -94,6 +107,38 @@ def test_filters():
     assert [e.id for e in filter_events([a, b], min_importance=2)] == ["b"]
     assert [e.id for e in filter_events([span], start=dt.date(2025, 2, 1))] == ["c"]  # overlaps the window
     assert filter_events([a], end=dt.date(2025, 1, 1)) == []
+
+
+def test_quote_in_japanese_keeps_both_wordings():
+    event = make_event(
+        quote={
+            "text": "It exists as a card",
+            "language": "ja",
+            "original": "カードとしてはある",
+            "translated_by": "ours",
+            "speaker": "K",
+        }
+    )
+    assert event.quote.original == "カードとしてはある" and event.quote.ours
+    reuters = make_event(
+        quote={"text": "It exists", "language": "ja", "original": "ある", "translated_by": "Reuters", "speaker": "K"}
+    )
+    assert not reuters.quote.ours
+
+
+def test_source_name_is_the_headline_or_the_description():
+    headline = make_event(sources=[{"publisher": "P", "title": "Real headline", "url": "https://x.org/a"}])
+    described = make_event(sources=[{"publisher": "P", "description": "What it says", "url": "https://x.org/b"}])
+    assert headline.sources[0].name == "Real headline" and described.sources[0].name == "What it says"
+
+
+def test_every_status_but_confirmed_is_hollow_and_explained():
+    for record in STATUS_TABLE:
+        assert record.label and record.hollow == (record.slug != "confirmed")
+        assert bool(record.sourcing) == record.hollow
+    assert status("reported").label == "Reported"
+    with pytest.raises(KeyError, match="known: confirmed"):
+        status("rumour")
 
 
 def test_real_timeline_is_valid_and_sourced():

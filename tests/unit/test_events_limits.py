@@ -297,9 +297,27 @@ SOURCE = {"publisher": "P", "title": "T", "url": "https://example.org/a"}
             f"at most {model.MAX_SPEAKER_CHARS} char",
         ),
         (
-            {"quote": {"text": "q", "language": "ja", "speaker": "S", "translation": "t" * 1_201}},
-            "quote.translation",
+            {
+                "quote": {
+                    "text": "t" * 1_201,
+                    "language": "ja",
+                    "speaker": "S",
+                    "original": "q",
+                    "translated_by": "ours",
+                }
+            },
+            "quote.text",
             f"at most {model.MAX_TRANSLATION_CHARS} char",
+        ),
+        (
+            {"quote": {"text": "t", "language": "ja", "speaker": "S", "original": "q" * 601, "translated_by": "ours"}},
+            "quote.original",
+            f"at most {model.MAX_QUOTE_CHARS} char",
+        ),
+        (
+            {"sources": [{**SOURCE, "title": None, "description": "d" * (model.MAX_DESCRIPTION_CHARS + 1)}]},
+            "sources.0.description",
+            f"at most {model.MAX_DESCRIPTION_CHARS} char",
         ),
     ],
 )

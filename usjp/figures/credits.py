@@ -254,3 +254,16 @@ def method_text() -> str:
     text = method_path().read_text(encoding="utf-8")
     body = text[text.index("\n## ") + 1 :] if "\n## " in text else text
     return fill_method(re.sub(r"^## ", "#### ", body, flags=re.MULTILINE))
+
+
+LANGUAGES = {"ja": "Japanese", "en": "English", "zh": "Chinese", "ko": "Korean"}
+
+
+def translation_line(translated_by: str, ours: bool) -> str:
+    """Who made the English of a quote that was not said in English."""
+    return "Translation: ours (close, not official)" if ours else f"Translation: {translated_by}"
+
+
+def original_line(language: str) -> str:
+    """The caption under a quote's original words."""
+    return f"Original ({LANGUAGES.get(language, language)}), as said"

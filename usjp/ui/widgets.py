@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from usjp.data.store import StoredSeries
-from usjp.events import Event, category
+from usjp.events import Event, category, status
 from usjp.figures import credits
 from usjp.figures.tables import event_tables
 from usjp.ui.markdown import md_escape, md_link
@@ -89,29 +89,47 @@ def render_event_picker(events: Sequence[Event], key: str) -> None:
 
 
 def render_event_details(event: Event, related: Sequence[StoredSeries], all_events: Sequence[Event]) -> None:
-    """Summary, quote, sources, and what the related series did after (event-window statistics)."""
+    """Summary, sourcing, quote, sources, and what the related series did after (event-window statistics)."""
     with st.container(border=True, key="event_details"):
         st.markdown(f"#### {md_escape(event.title)}")
         span = f" to {event.end:%d %b %Y}" if event.end else ""
-        status = "" if event.status == "confirmed" else f" · status: {event.status}"
+        sourcing = status(event.status)
+        label = "" if not sourcing.hollow else f" · {sourcing.label.lower()}"
         st.caption(
             f"{event.date:%A %d %B %Y}{span} · {category(event.category).label} · "
-            f"importance {event.importance}/3{status}"
+            f"importance {event.importance}/3{label}"
         )
+        if sourcing.sourcing:
+            st.info(md_escape(sourcing.sourcing), icon=":material/help:")
         st.markdown(md_escape(event.summary))
         if event.quote:
-            who = md_escape(event.quote.speaker)
-            st.markdown(f"> “{md_escape(event.quote.text)}”  \n> — {who}")
-            if event.quote.translation:
-                st.caption(f"Translation: {md_escape(event.quote.translation)}")
+            render_quote(event)
         if event.timing_note:
             st.caption(f"Timing: {md_escape(event.timing_note)}")
         lines = []
         for source in event.sources:
             when = f", {source.published}" if source.published else ""
-            lines.append(f"- {md_escape(source.publisher)}: {md_link(source.title, source.url)}{md_escape(when)}")
+            name = md_link(source.name, source.url) + ("" if source.title else " (our description; headline not known)")
+            lines.append(f"- {md_escape(source.publisher)}: {name}{md_escape(when)}")
         st.markdown("**Sources**\n\n" + "\n".join(lines))
         render_event_stats(event, related, all_events)
+
+
+def render_quote(event: Event) -> None:
+    """The quote in English and, when it was not said in English, the original words beside it."""
+    quote = event.quote
+    assert quote is not None
+    who = md_escape(quote.speaker)
+    if quote.original is None:
+        st.markdown(f"> “{md_escape(quote.text)}”  \n> — {who}")
+        return
+    english, original = st.columns(2)
+    with english:
+        st.markdown(f"> “{md_escape(quote.text)}”  \n> — {who}")
+        st.caption(md_escape(credits.translation_line(quote.translated_by or "", quote.ours)))
+    with original:
+        st.markdown(f"> {md_escape(quote.original)}")
+        st.caption(md_escape(credits.original_line(quote.language)))
 
 
 def render_event_stats(event: Event, related: Sequence[StoredSeries], all_events: Sequence[Event]) -> None:
