@@ -24,6 +24,8 @@ ui.render_notices()
 # covers empty space, not the paragraph.
 st.subheader("Series")
 ui.render_series_table()
+st.subheader("Event timeline")
+ui.render_timeline_facts()
 st.subheader("How to cite")
 ui.render_citations()
 ui.binding().write(ui.SourcesView())

@@ -314,3 +314,39 @@ def filter_events(
         and (start is None or (e.end or e.date) >= start)
         and (end is None or e.date <= end)
     ]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a timeline holds, counted: for the Data and sources page and `validate --json`."""
+
+    events: int
+    by_status: dict[str, int]
+    by_category: dict[str, int]
+    sources: int
+    sources_by_kind: dict[str, int]  # "unclassified" for a source without a kind
+    described_sources: int  # sources with our description instead of their headline
+    quotes: int
+    quotes_with_original: int
+    first: dt.date | None
+    latest: dt.date | None
+
+
+def tally(events: Iterable[Event]) -> Tally:
+    """Counts by status, category and source kind, in the tables' order; dates of the first and latest event."""
+    events = list(events)
+    sources = [s for e in events for s in e.sources]
+    kinds = (*SOURCE_KINDS, "unclassified")
+    quotes = [e.quote for e in events if e.quote]
+    return Tally(
+        events=len(events),
+        by_status={s: n for s in STATUSES if (n := sum(e.status == s for e in events))},
+        by_category={c: n for c in CATEGORIES if (n := sum(e.category == c for e in events))},
+        sources=len(sources),
+        sources_by_kind={k: n for k in kinds if (n := sum((s.kind or "unclassified") == k for s in sources))},
+        described_sources=sum(s.title is None for s in sources),
+        quotes=len(quotes),
+        quotes_with_original=sum(q.original is not None for q in quotes),
+        first=min((e.date for e in events), default=None),
+        latest=max((e.date for e in events), default=None),
+    )

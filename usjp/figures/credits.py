@@ -18,7 +18,7 @@ from typing import Protocol
 from usjp import analysis
 from usjp.analysis import AlignedPaths, Window
 from usjp.catalog import DAILY_HISTORY_START, SeriesSpec
-from usjp.events import Event, category
+from usjp.events import Event, Tally, category, status
 from usjp.paths import method_path
 
 
@@ -267,3 +267,41 @@ def translation_line(translated_by: str, ours: bool) -> str:
 def original_line(language: str) -> str:
     """The caption under a quote's original words."""
     return f"Original ({LANGUAGES.get(language, language)}), as said"
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def timeline_facts(t: Tally, intervention_days: int = 0, releases: int = 0) -> list[str]:
+    """What the event timeline holds, one line each, for the Data and sources page."""
+    if not t.events:
+        return ["No events could be read from data/events.yaml."]
+    lines = [
+        f"{_count(t.events, 'curated event')} from {t.first.day} {t.first:%b %Y} to {t.latest.day} "
+        f"{t.latest:%b %Y} (latest event: {t.latest.day} {t.latest:%B %Y})."
+    ]
+    statuses = [f"{n:,} {status(slug).label.lower()}" for slug, n in t.by_status.items()]
+    lines.append("Sourcing: " + ", ".join(statuses) + " (open markers on the chart are anything but confirmed).")
+    kinds = ", ".join(f"{n:,} {kind}" for kind, n in t.sources_by_kind.items())
+    described = (
+        f"; {_count(t.described_sources, 'source')} without a known headline, described in our words"
+        if t.described_sources
+        else ""
+    )
+    lines.append(f"{_count(t.sources, 'source')}, every one with a link: {kinds}{described}.")
+    if t.quotes:
+        lines.append(
+            f"{_count(t.quotes, 'quote')}, {t.quotes_with_original:,} with the original words beside the English."
+        )
+    if intervention_days:
+        lines.append(
+            f"{_count(intervention_days, 'intervention day')} from Japan's Ministry of Finance record, "
+            "each shown as a currency event."
+        )
+    if releases:
+        lines.append(
+            f"{_count(releases, 'scheduled release')} (US jobs and inflation reports, Fed and BoJ decisions), "
+            "named as confounders in the statistics."
+        )
+    return lines

@@ -6,13 +6,22 @@ import pandas as pd
 import streamlit as st
 
 from usjp import catalog
+from usjp.events import tally
 from usjp.figures import credits
 from usjp.ui import loaders, widgets
 from usjp.ui.markdown import md_escape, md_link
 from usjp.ui.url_state import UrlBinding
 from usjp.views.sources import SourcesView, parse_sources_view, to_params
 
-__all__ = ["INTRO", "SourcesView", "binding", "render_citations", "render_notices", "render_series_table"]
+__all__ = [
+    "INTRO",
+    "SourcesView",
+    "binding",
+    "render_citations",
+    "render_notices",
+    "render_series_table",
+    "render_timeline_facts",
+]
 
 INTRO = (
     "Every chart in this dashboard is drawn from the series below. US government series (Federal Reserve H.15 "
@@ -78,3 +87,13 @@ def render_citations() -> None:
         for spec in catalog.SERIES
     ]
     st.markdown("\n".join(lines))
+
+
+def render_timeline_facts() -> None:
+    """How many events and sources the timeline holds, how well sourced, and the latest event's date."""
+    events = loaders.load_events()
+    lines = credits.timeline_facts(tally(events))
+    st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
+    problems = loaders.events_problems()
+    if problems:
+        widgets.render_events_notice(problems, len(events))
