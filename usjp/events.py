@@ -113,6 +113,7 @@ DATE_MAX = dt.date(2100, 12, 31)
 # Bounds on the fields the schema would otherwise leave unbounded (title, summary, quote text and id
 # have their own), so that no single entry can make a page or `validate` slow or huge. Generous: the
 # longest in the file is well under half of each. Documented in data/README.md.
+MAX_LABEL_CHARS = 32  # an event's label on the chart: a few words, so several fit side by side
 MAX_ACTORS = 20  # entries in `actors`
 MAX_ACTOR_CHARS = 100  # characters in one actor
 MAX_SERIES = 20  # entries in `series` (catalog keys, so a real list is at most the catalog)
@@ -213,6 +214,7 @@ class Event(BaseModel):
     after_us_close: bool | None = None
     end: dt.date | None = None
     title: str = Field(min_length=3, max_length=90)
+    label: str | None = Field(default=None, min_length=3, max_length=MAX_LABEL_CHARS)  # on the chart, beside its marker
     summary: str = Field(min_length=10, max_length=800)
     category: Literal[CATEGORIES]  # type: ignore[valid-type]
     importance: int = Field(ge=1, le=3)
