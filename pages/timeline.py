@@ -15,7 +15,7 @@ from usjp.ui.keys import TIMELINE as KEYS
 # 1/ URL -> widget state, and a clicked marker -> the selected event (both before any widget is drawn)
 all_events = loaders.load_events()
 by_id = {e.id: e for e in all_events}
-available = loaders.available_keys()
+available = ui.series_choices(loaders.available_keys())
 data_start, data_end = loaders.date_bounds()
 url = ui.binding(list(by_id), available, (data_start, data_end))
 url.sync()
@@ -23,10 +23,11 @@ ui.take_chart_click()
 view = ui.current_view()
 url_state.render_notices()
 widgets.render_events_notice(loaders.events_problems(), len(all_events))
-widgets.render_data_notices(loaders.data_notices(view.series))
+widgets.render_data_notices(loaders.data_notices([*view.series, *ui.bar_keys(view)]))
 controls = st.sidebar.container()  # filled after the chart is sent (3/)
 
 start, end = view.window(data_start, data_end)
+ui.render_releases_notices(view, start, end)
 shown = ui.events_shown(all_events, view, start, end)
 phone = widgets.is_phone()
 
@@ -54,7 +55,10 @@ chart_panel()
 # 3/ The sidebar controls (their values are already in session state), then provenance
 with controls:
     ui.render_controls(available, data_start, data_end)
-if loaded := loaders.load_many(view.series):  # one element for all the lines: fewer to redraw per rerun
+loaded = loaders.load_many(view.series)
+if bars := ui.interventions_drawn(view, start, end):
+    loaded.append(bars)
+if loaded:  # one element for all the lines (and the bars): fewer to redraw per rerun
     st.caption("  \n".join(widgets.caption_of(item) for item in loaded))
 
 # 4/ The selected event's details

@@ -23,6 +23,7 @@ VALID_EVENT: dict[str, Any] = {
     "id": "sample-event",
     "date": "2025-04-02",
     "title": "A sample event",
+    "label": "Sample event",
     "summary": "Something happened that markets noticed.",
     "category": "tariff",
     "importance": 2,

@@ -12,6 +12,23 @@ US_GOV = "Public domain (U.S. government work); cite the publisher and FRED"
 OECD_LICENSE = "CC BY 4.0 (OECD); attribution required"
 YAHOO_LICENSE = "Licensed exchange/index data: not redistributable; fetched at run time only"
 TIC_URL = "https://ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents/mfhhis01.txt"
+# Japan's Ministry of Finance: the daily record of its foreign-exchange interventions (see
+# ../shared/data/raw/PROVENANCE.md, "mof_fx_intervention.csv").
+MOF = "Ministry of Finance, Japan"
+MOF_FEIO_URL = (
+    "https://www.mof.go.jp/english/policy/international_policy/reference/feio/"
+    "foreign_exchange_intervention_operations.csv"
+)
+MOF_LICENSE = (
+    "Numerical data, free to use with the source cited and edits marked (Government of Japan Standard Terms "
+    "of Use 2.0 and its successor, the Public Data License 1.0, both compatible with CC BY 4.0; the "
+    "ministry's own terms page was not seen)"
+)
+MOF_ATTRIBUTION = (
+    "Source: Ministry of Finance Japan, Foreign Exchange Intervention Operations (" + MOF_FEIO_URL + "); "
+    "reformatted: one row per operation, thousands separators removed, ISO codes added; summed by day and "
+    "signed (yen bought +, yen sold −), operations without a yen side left out"
+)
 
 
 # Where stored daily history starts when a series is first fetched or imported into the snapshot.
@@ -38,8 +55,18 @@ UNITS: dict[str, Unit] = {
         Unit("index", "Index", "%{y:,.2f}"),
         Unit("billions of dollars", "Billions of dollars", "$%{y:,.1f}bn"),
         Unit("yen", "Yen", "¥%{y:,.0f}"),
+        Unit("100 million yen", "¥100 million (+ yen bought, − yen sold)", "%{y:+,.0f} × ¥100 million"),
     )
 }
+
+
+# How often a series is observed. "operations": only on the days something was done (Japan's
+# interventions): the days between are not missing data, so such a series is never filled,
+# interpolated or joined up with lines.
+FREQUENCIES = ("daily", "monthly", "quarterly", "operations")
+# How a move is measured: basis points (yields, spreads), percent (prices, FX, holdings), or "none" for
+# a series that is not a price or a level (amounts of operations): no changes, no statistics.
+CHANGE_UNITS = ("bp", "%", "none")
 
 
 @dataclass(frozen=True)
@@ -50,9 +77,9 @@ class SeriesSpec:
     label: str
     short: str  # compact label for legends and hover text
     unit: str  # "percent" (yields, spreads), "yen per dollar", "index", "billions of dollars"
-    change_unit: str  # "bp" for yields/spreads, "%" for prices, FX and holdings
-    frequency: str  # "daily", "monthly", "quarterly"
-    source: str  # "fred", "yahoo", "tic"
+    change_unit: str  # one of CHANGE_UNITS: "bp" for yields/spreads, "%" for prices, FX and holdings
+    frequency: str  # one of FREQUENCIES
+    source: str  # "fred", "yahoo", "tic", "mof"
     source_id: str
     publisher: str
     url: str
@@ -66,10 +93,19 @@ class SeriesSpec:
     observed_at_et: time | None = None
     live_alternative: str | None = None  # key of a series that can stand in when live
     history_start: date | None = None  # first date kept when fetched or imported (None: all of it)
+    # False for a series that is not a price or a level (amounts of operations): no event-window
+    # statistics, z-scores or percentiles are computed on it, and it has no change unit.
+    analysable: bool = True
+    attribution: str | None = None  # the credit line the licence asks for, where it asks for one
 
     @property
     def daily(self) -> bool:
         return self.frequency == "daily"
+
+    @property
+    def records_operations(self) -> bool:
+        """Recorded only on the days of an operation: never filled, interpolated or drawn as a line."""
+        return self.frequency == "operations"
 
     @property
     def display(self) -> Unit:
@@ -83,7 +119,7 @@ class SeriesSpec:
 
     def provenance(self) -> dict:
         """What the store's manifest records about this series, whoever wrote it (import or refresh)."""
-        return {
+        entry = {
             "label": self.label,
             "unit": self.unit,
             "frequency": self.frequency,
@@ -94,6 +130,9 @@ class SeriesSpec:
             "license": self.license,
             "redistributable": self.redistributable,
         }
+        if self.attribution:
+            entry["attribution"] = self.attribution
+        return entry
 
 
 def _fred(
@@ -184,6 +223,9 @@ _NOON = time(12, 0)
 YIELD = (-1.0, 25.0)  # percent
 HOLDINGS = (0.0, 5_000.0)  # $bn, one country
 YEN_PER_DOLLAR = (50.0, 400.0)
+# A day's net intervention, ¥100 million: the record days are 80,722 sold (2011-10-31) and 62,787
+# bought (2026-04-30); ±¥20 trn leaves room for larger days and still refuses yen or ¥ million.
+INTERVENTION = (-200_000.0, 200_000.0)
 
 SERIES: tuple[SeriesSpec, ...] = (
     _treasury("ust3m", "US 3-month Treasury yield", "3M", "DGS3MO"),
@@ -289,9 +331,29 @@ SERIES: tuple[SeriesSpec, ...] = (
         "Tokyo Stock Exchange via Yahoo Finance",
         (50.0, 100_000.0),  # yen per share
     ),
+    SeriesSpec(
+        key="mof_intervention",
+        label="Japan's currency interventions (Ministry of Finance)",
+        short="Interventions",
+        unit="100 million yen",
+        change_unit="none",
+        frequency="operations",
+        source="mof",
+        source_id="FEIO",  # the ministry's "Foreign Exchange Intervention Operations" table
+        publisher=MOF,
+        url=MOF_FEIO_URL,
+        license=MOF_LICENSE,
+        redistributable=True,  # numerical data: free to use with the source cited (PROVENANCE.md)
+        plausible=INTERVENTION,
+        analysable=False,
+        attribution=MOF_ATTRIBUTION,
+    ),
 )
 
 CATALOG: dict[str, SeriesSpec] = {s.key: s for s in SERIES}
+
+# Japan's intervention record: drawn as bars under USD/JPY, and a currency event per day on the timeline.
+INTERVENTIONS = "mof_intervention"
 
 # What the timeline shows when the URL names no series.
 DEFAULT_SERIES: tuple[str, ...] = ("ust10y", "usdjpy")

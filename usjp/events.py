@@ -214,7 +214,7 @@ class Event(BaseModel):
     after_us_close: bool | None = None
     end: dt.date | None = None
     title: str = Field(min_length=3, max_length=90)
-    label: str | None = Field(default=None, min_length=3, max_length=MAX_LABEL_CHARS)  # on the chart, beside its marker
+    label: str = Field(min_length=3, max_length=MAX_LABEL_CHARS)  # on the chart, beside its marker
     summary: str = Field(min_length=10, max_length=800)
     category: Literal[CATEGORIES]  # type: ignore[valid-type]
     importance: int = Field(ge=1, le=3)

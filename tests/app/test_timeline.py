@@ -1,14 +1,23 @@
-"""The timeline page through AppTest: default view, deep links, bad links, event details."""
+"""The timeline page through AppTest: default view, deep links, bad links, event details, the scheduled
+releases toggle, Japan's interventions under USD/JPY."""
 
 import datetime as dt
+
+import pytest
 
 from tests.app.support import figure_of, open_page, warning_texts
 from usjp import catalog
 from usjp.data import verify
+from usjp.ui import loaders
 
 
 def marker_traces(fig: dict) -> list[dict]:
-    return [t for t in fig["data"] if t.get("mode") == "markers"]
+    """The event traces: marker traces whose points carry event ids (releases carry none)."""
+    return [t for t in fig["data"] if t.get("mode") == "markers" and "customdata" in t]
+
+
+def trace_named(fig: dict, name: str) -> dict | None:
+    return next((t for t in fig["data"] if t.get("name") == name), None)
 
 
 def test_default_view_shows_real_2025_data_and_events():
@@ -51,10 +60,12 @@ def test_deep_link_restores_every_control():
             "cat": "tariff",
             "imp": "2",
             "mode": "indexed",
+            "releases": "1",
         }
     )
     assert not at.exception and not at.warning
     assert at.multiselect(key="w_series").value == ["ust30y", "ust2y"]
+    assert at.checkbox(key="w_releases").value is True
     assert at.selectbox(key="w_range").value == "custom"
     fig = figure_of(at)
     assert fig["layout"]["yaxis"]["title"]["text"] == "Index (start = 100)"
@@ -124,3 +135,83 @@ def test_a_custom_range_that_ends_before_it_starts_is_explained_and_not_drawn():
     assert end.startswith(f"{max(item.last_date for item in daily):%Y-%m-%d}")
     # The reader's dates are kept in the controls for them to fix.
     assert at.date_input(key="w_start").value == dt.date(2025, 6, 1)
+
+
+# -- scheduled releases and Japan's interventions ------------------------------------------------------
+RELEASES = "Scheduled releases"
+BARS = "Japan's interventions"
+RECORD = "mof_intervention"
+
+
+def test_the_releases_toggle_is_off_by_default_draws_a_lane_and_is_in_the_link():
+    at = open_page()
+    toggle = at.checkbox(key="w_releases")
+    assert toggle.value is False and toggle.label == RELEASES
+    before = figure_of(at)
+    assert trace_named(before, RELEASES) is None and "releases" not in at.query_params
+
+    toggle.check().run()
+    assert not at.exception
+    fig = figure_of(at)
+    lane = trace_named(fig, RELEASES)
+    in_window = [r for r in loaders.load_releases()[0] if dt.date(2025, 2, 1) <= r.date <= dt.date(2025, 8, 31)]
+    assert in_window and len(lane["x"]) == len(in_window)
+    assert "customdata" not in lane and lane["yaxis"] == "y5"  # hover only, never an event
+    assert any(
+        text.startswith("US employment report for April 2025 · 2 May 2025 08:30 ET") for text in lane["hovertext"]
+    )
+    # Not events: the same event markers and the same count in the subtitle.
+    ids = [row[0] for t in marker_traces(fig) for row in t["customdata"]]
+    assert ids == [row[0] for t in marker_traces(before) for row in t["customdata"]]
+    assert fig["layout"]["title"]["subtitle"]["text"] == before["layout"]["title"]["subtitle"]["text"]
+    assert at.query_params["releases"] in ("1", ["1"])
+
+    at.checkbox(key="w_releases").uncheck().run()
+    assert trace_named(figure_of(at), RELEASES) is None and "releases" not in at.query_params
+
+
+def test_a_bad_releases_value_is_ignored_with_a_notice():
+    at = open_page(params={"releases": "<b>yes</b>"})
+    assert not at.exception
+    assert any("Ignored releases='<b>yes</b>'" in w for w in warning_texts(at))
+    assert at.checkbox(key="w_releases").value is False
+
+
+def test_calendar_problems_are_shown_only_with_the_releases(data_dir):
+    calendar = data_dir / "calendar.yaml"
+    calendar.write_text(
+        calendar.read_text(encoding="utf-8") + "\n- id: not-a-release\n  kind: weather\n  date: 2025-05-05\n",
+        encoding="utf-8",
+    )
+    releases, problems = loaders.load_releases()
+    assert problems and releases
+    at = open_page()
+    assert not at.exception and not any("calendar" in w for w in warning_texts(at))
+    at = open_page(params={"releases": "1"})
+    assert not at.exception
+    (notice,) = [w for w in warning_texts(at) if "calendar" in w]
+    assert f"has {len(problems)} problem" in notice and f"{len(releases):,} releases that passed are shown" in notice
+    assert trace_named(figure_of(at), RELEASES)  # the good releases are still drawn
+
+
+def test_interventions_are_bars_under_usdjpy_with_their_source():
+    record = verify.read_newest(RECORD)
+    if record is None:
+        pytest.skip("no stored intervention record on this machine")
+    at = open_page(params={"series": "usdjpy", "start": "2022-01-03", "end": "2026-06-30"})
+    assert not at.exception and not at.warning
+    fig = figure_of(at)
+    bars = trace_named(fig, BARS)
+    window = record.values["2022-01-03":"2026-06-30"]
+    operations = window[window != 0]
+    assert len(bars["x"]) == len(operations) > 0 and bars["type"] == "bar"
+    assert [x[:10] for x in bars["x"]] == [f"{d:%Y-%m-%d}" for d in operations.index]
+    assert all((y > 0) == (v > 0) for y, v in zip(bars["y"], operations, strict=True))
+    footer = fig["layout"]["annotations"][-1]["text"]
+    assert "Interventions: Ministry of Finance, Japan" in footer
+    assert any("Interventions" in c.value for c in at.caption)  # its provenance line under the chart
+    # Only under USD/JPY, and never offered as a line of its own.
+    assert RECORD not in at.multiselect(key="w_series").options
+    assert record.spec.label not in at.multiselect(key="w_series").options
+    other = open_page(params={"series": "ust10y", "start": "2022-01-03", "end": "2026-06-30"})
+    assert trace_named(figure_of(other), BARS) is None

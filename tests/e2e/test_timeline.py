@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -185,10 +186,52 @@ def test_lane_labels_ticks_and_footer_fit_the_figure(open_tab, server, size, eve
     query = f"event={event}" if event else ""
     tab = open_tab(harness.DESKTOP if size == "desktop" else harness.PHONE).goto(server.url(HOME.url_path, query))
     boxes = tab.page.evaluate(LABEL_BOXES)
-    assert len(boxes["notes"]) == (2 if event else 1)  # the footer, and the selected event's label
+    notes = [n for n in boxes["notes"] if "○" not in n["text"]]  # less the marker key, drawn with open markers
+    assert len(notes) == (2 if event else 1)  # the footer, and the selected event's label
     assert len(boxes["lanes"]) >= 6 and boxes["ticks"]
     for label in boxes["lanes"] + boxes["ticks"]:  # left of the plot, inside the figure
         assert boxes["svg"]["left"] - 0.5 <= label["left"] and label["right"] <= boxes["plotLeft"] + 0.5, label
     for note in boxes["notes"]:
         assert boxes["svg"]["left"] - 0.5 <= note["left"] and note["right"] <= boxes["svg"]["right"] + 0.5, note
+    tab.assert_healthy()
+
+
+# USD/JPY over years with interventions in them, and the releases lane: two more panels and their labels.
+PANELS_QUERY = "series=usdjpy&start=2022-01-03&end=2026-06-30&releases=1"
+PANEL_BOXES = """() => {
+  const g = document.querySelector('$CHART');
+  const svg = g.querySelector('svg.main-svg').getBoundingClientRect();
+  const box = e => {
+    const r = e.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, text: e.textContent};
+  };
+  const plot = g.querySelector('.xy3 .nsewdrag, .xy3 rect.nsewdrag').getBoundingClientRect();
+  return {
+    svg: {left: svg.left, right: svg.right},
+    plotLeft: plot.left,
+    bars: [...g.querySelectorAll('.barlayer .point')].length,
+    releases: [...g.querySelectorAll('.yaxislayer-above .y5tick text')].map(box),
+    barTicks: [...g.querySelectorAll('.yaxislayer-above .y4tick text')].map(box),
+    notes: [...g.querySelectorAll('.annotation-text')].map(box),
+  };
+}""".replace("$CHART", harness.CHART)
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_intervention_bars_and_the_releases_lane_fit_the_figure(open_tab, server, size):
+    tab = open_tab(harness.DESKTOP if size == "desktop" else harness.PHONE).goto(
+        server.url(HOME.url_path, PANELS_QUERY)
+    )
+    boxes = tab.page.evaluate(PANEL_BOXES)
+    assert boxes["bars"] >= 3  # 2022, 2024 and 2026 operations, as bars
+    assert [r["text"] for r in boxes["releases"]] == ["Releases" if size == "phone" else "Scheduled releases"]
+    for label in boxes["releases"] + boxes["barTicks"]:
+        assert boxes["svg"]["left"] - 0.5 <= label["left"] and label["right"] <= boxes["plotLeft"] + 0.5, label
+    (panel,) = [n for n in boxes["notes"] if "interventions" in n["text"]]
+    assert "+ bought yen" in panel["text"] and "sold yen" in panel["text"]
+    for note in boxes["notes"]:
+        assert boxes["svg"]["left"] - 0.5 <= note["left"] and note["right"] <= boxes["svg"]["right"] + 0.5, note
+    for a, b in itertools.combinations(boxes["notes"], 2):  # no label drawn over another
+        assert a["bottom"] <= b["top"] or b["bottom"] <= a["top"] or a["right"] <= b["left"] or b["right"] <= a["left"]
+    tab.screenshot(f"timeline-panels-{size}", full=True)
     tab.assert_healthy()

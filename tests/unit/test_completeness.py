@@ -42,7 +42,9 @@ def test_every_series_has_a_plausible_range_a_shown_unit_and_a_history_rule(spec
     assert low < high
     assert spec.unit in UNITS, f"{spec.key}: unit {spec.unit!r} has no display record in catalog.UNITS"
     assert spec.display.axis_title and "%{y" in spec.display.hover
-    assert spec.change_unit in ("bp", "%")
+    # Moves are in basis points or percent; a series that is not a price or a level (Japan's intervention
+    # amounts) has no move to measure, says so ("none"), and is kept out of the statistics (analysable).
+    assert spec.change_unit in (("bp", "%") if spec.analysable else ("none",))
     if spec.daily:
         assert spec.history_start is not None, "daily series need a start for their stored history"
     assert spec.citation == f"{spec.source.upper()} {spec.source_id}"

@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from usjp import catalog
+from tests.damage import write_cache
+from usjp import catalog, cli
 from usjp.data import store, verify
 from usjp.data.importer import ImportRefused, import_paths, resolve
 from usjp.data.sources.csvfile import DataFormatError, read_file, read_text
@@ -209,3 +210,95 @@ def test_crash_before_rename_keeps_old_file(data_dir, raw, monkeypatch):
     with pytest.raises(OSError, match="disk vanished"):
         import_paths([raw / "fred_DGS10.csv"], to="snapshot")
     assert digest_tree(data_dir) == before  # and no temp file left behind
+
+
+# -- Japan's intervention record (a series of operations, not of market days) --------------------------
+
+
+@pytest.fixture
+def without_interventions(data_dir):
+    """The private data dir with no stored intervention series, as before its first import."""
+    (data_dir / "market" / "mof_intervention.csv").unlink()
+    manifest = data_dir / "market" / "manifest.json"
+    entries = json.loads(manifest.read_text())
+    del entries["series"]["mof_intervention"]
+    manifest.write_text(json.dumps(entries, indent=2, ensure_ascii=False) + "\n")
+    return data_dir
+
+
+def record_lines(raw: Path) -> list[str]:
+    return (raw / "mof_fx_intervention.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+def test_the_intervention_record_is_imported_whole_into_the_snapshot(without_interventions, raw, capsys):
+    assert cli.main(["import", str(raw / "mof_fx_intervention.csv"), "--to", "snapshot", "--note", "test"]) == 0
+    out = capsys.readouterr().out
+    assert "mof_intervention    363 rows  1991-05-13 .. 2026-05-06  -> snapshot  (363 new, 0 revised)" in out
+    assert "note: 6 of 386 operations have no yen side" in out
+    stored = verify.read_newest("mof_intervention")
+    assert stored.store == "snapshot" and len(stored.values) == 363  # from 1991: no history start is applied
+    assert stored.values.loc["2022-10-21"] == 56202 and stored.values.loc["2011-10-31"] == -80722
+    meta = json.loads((without_interventions / "market" / "manifest.json").read_text())["series"]["mof_intervention"]
+    assert (meta["source"], meta["source_id"], meta["frequency"]) == ("mof", "FEIO", "operations")
+    assert meta["publisher"] == "Ministry of Finance, Japan" and meta["attribution"].startswith("Source: Ministry")
+    assert meta["left_out"][0].startswith("6 of 386 operations") and meta["note"] == "test"
+    assert meta["input_sha256"] == hashlib.sha256((raw / "mof_fx_intervention.csv").read_bytes()).hexdigest()
+    assert verify.check_store(store.snapshot()) == []
+
+
+def test_gaps_between_operations_are_not_missing_dates(without_interventions, raw, tmp_path):
+    """A later record that adds one operation, or only the last few rows, merges over the stored record:
+    the months between operations are not dates it lacks."""
+    import_paths([raw / "mof_fx_intervention.csv"], to="snapshot")
+    lines = record_lines(raw)
+    later = tmp_path / "later.csv"
+    later.write_text("".join([*lines, "2026-09-30,1000,USD,JPY,yen_buying,d,d-jp,\n"]), encoding="utf-8")
+    (done,) = import_paths([later], to="snapshot")
+    assert (done.rows, done.new, done.revised, done.last) == (364, 1, 0, "2026-09-30")
+    tail = tmp_path / "tail.csv"
+    tail.write_text("".join([lines[0], *lines[-3:]]), encoding="utf-8")  # 2026-04-30 .. 2026-05-06 only
+    (done,) = import_paths([tail])
+    assert (done.rows, done.new, done.revised) == (364, 0, 0)  # into the cache, over the snapshot
+
+
+def test_a_record_that_lacks_a_stored_operation_is_a_partial_file(without_interventions, raw, tmp_path):
+    """Each stored date is an operation that was carried out: a file that lacks even one of them inside its
+    span is refused (a market series may lack 2% of its days), unless --replace."""
+    import_paths([raw / "mof_fx_intervention.csv"], to="snapshot")
+    before = digest_tree(without_interventions)
+    lines = record_lines(raw)
+    thinned = tmp_path / "thinned.csv"
+    thinned.write_text("".join(line for line in lines if not line.startswith("2022-10-24")), encoding="utf-8")
+    with pytest.raises(ImportRefused, match=r"lacks 1 of the 363 stored dates it spans \(0\.3% > 0%\): a partial"):
+        import_paths([thinned], to="snapshot")
+    assert digest_tree(without_interventions) == before
+    (done,) = import_paths([thinned], to="snapshot", replace=True)
+    assert (done.rows, done.dropped) == (362, 1)
+
+
+def test_an_intervention_amount_in_the_wrong_unit_is_refused(without_interventions, raw, tmp_path):
+    """Yen instead of ¥100 million: 1e8 times too large, outside the plausible range."""
+    lines = record_lines(raw)
+    first = lines[1].split(",")
+    first[1] = str(int(first[1]) * 100_000_000)
+    wrong = tmp_path / "wrong_unit.csv"
+    wrong.write_text("".join([lines[0], ",".join(first), *lines[2:]]), encoding="utf-8")
+    before = digest_tree(without_interventions)
+    with pytest.raises(ImportRefused, match=r"outside the plausible range -200000\.\.200000 for mof_intervention"):
+        import_paths([wrong], to="snapshot")
+    assert digest_tree(without_interventions) == before
+
+
+def test_a_cache_copy_may_not_hide_a_single_operation_of_the_snapshot(data_dir):
+    """The app's rule for a local copy, by frequency: a market series may lack a holiday; the record none."""
+    for key, kept in (("ust10y", True), ("mof_intervention", False)):
+        bundled = store.snapshot().read(key).values
+        write_cache(bundled.drop(bundled.index[len(bundled) // 2]), key)
+        found = verify.resolve(key)
+        assert (found.series.store == "cache") is kept, key
+        assert bool(found.rejected) is not kept
+    assert found.rejected[0].reason == "fewer dates than the bundled copy"
+    assert (
+        "it lacks 1 of the 363 dates" in found.rejected[0].detail
+        and "(at most 0% may be missing)" in found.rejected[0].detail
+    )

@@ -1,6 +1,7 @@
 """The import arrows between the app's layers: a scan of every import in app.py, pages/ and usjp/.
 
-    app.py, pages/  ->  usjp/ui  ->  usjp/{views, figures, publish, analysis, data}  ->  usjp/{catalog, events, paths}
+    app.py, pages/ -> usjp/ui -> usjp/{views, figures, publish, analysis, data}
+        -> usjp/{catalog, events, releases, paths}
     usjp/cli (and `python -m usjp`) may import anything except usjp.ui.
 
 Imports inside functions (lazy imports) and under `if TYPE_CHECKING:` count too: they are arrows all
@@ -19,7 +20,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 ALLOWED: dict[str, str] = {}  # empty: there is no reviewed exception
 
-CORE = {"catalog", "events", "paths"}
+CORE = {"catalog", "events", "paths", "releases"}
 # Layer of the importing file -> the usjp layers it may import (its own included where allowed).
 MAY_IMPORT: dict[str, set[str]] = {
     "entry": {"ui"},  # app.py and pages/: usjp.ui only (plus Streamlit and the standard library)
@@ -27,11 +28,12 @@ MAY_IMPORT: dict[str, set[str]] = {
     "views": {"views", "analysis", *CORE},
     "figures": {"figures", "analysis", *CORE},
     "publish": {"publish", "figures", "analysis", *CORE},
-    "analysis": {"analysis", "catalog", "events"},
+    "analysis": {"analysis", "catalog", "events", "releases"},
     "data": {"data", "data.sources", *CORE},
     "data.sources": {"data.sources"},
     "catalog": CORE,
     "events": CORE,
+    "releases": CORE,
     "paths": CORE,
     "cli": {"cli", "views", "figures", "publish", "analysis", "data", "data.sources", "root", *CORE},
     "root": set(),  # usjp/__init__.py: the package's docstring, nothing else

@@ -164,9 +164,37 @@ def test_offline_refresh_of_everything_is_fast_and_says_so(data_dir, capsys):
     assert elapsed < 10
     assert "network is unreachable" in out and "existing data is untouched" in out
     assert all(f"network unreachable ({h})" in out for h in (fred.CSV_HOST, yahoo.HOST, tic.HOST))
-    assert len([line for line in out.splitlines() if " failed " in line]) == len(catalog.SERIES)
+    live = [s for s in catalog.SERIES if s.source not in refresh.NO_LIVE_SOURCE]
+    assert len([line for line in out.splitlines() if " failed " in line]) == len(live)
+    assert re.search(r"^mof_intervention +skipped .* imported from the ministry's CSV; no live source$", out, re.M)
     assert digest_tree(data_dir) == before
     assert re.search(r"\[#+\] (\d+)/\1 network unreachable", err)  # the progress bar, on stderr, at its end
+
+
+def test_a_series_with_no_live_source_is_skipped_with_the_reason(data_dir, monkeypatch, capsys):
+    """Japan's interventions come only from an import: refresh says so, fetches nothing, probes nothing."""
+
+    def no_network(address, timeout):
+        raise AssertionError(f"probed {address[0]} for a series with no live source")
+
+    monkeypatch.setattr(net, "_connect", no_network)
+    assert refresh.plan(["mof_intervention"], None, 5.0) == []
+    assert refresh.skipped(["ust10y", "mof_intervention"]) == {
+        "mof_intervention": "imported from the ministry's CSV; no live source"
+    }
+    before = digest_tree(data_dir)
+    code, out, err = run_cli(capsys, "--series", "mof_intervention")
+    assert code == 0 and digest_tree(data_dir) == before
+    assert re.search(r"^mof_intervention +skipped +- +- +-  2026-05-06  imported from the ministry's CSV", out, re.M)
+    assert "0 updated, 0 unchanged, 0 failed, 1 skipped (no live source)" in out
+    assert "nothing to fetch" in err
+
+
+@pytest.mark.usefixtures("offline")
+def test_offline_with_a_skipped_series_is_still_offline(data_dir):
+    report = refresh.refresh(["ust10y", "mof_intervention"])
+    assert report.offline and report.exit_code == 2
+    assert [(o.key, o.status) for o in report.outcomes] == [("ust10y", "failed"), ("mof_intervention", "skipped")]
 
 
 def test_probe_is_once_per_host(data_dir, monkeypatch):
@@ -243,7 +271,7 @@ def test_many_revisions_are_refused_unless_accepted(data_dir, monkeypatch, capsy
     assert "--accept-revisions" in out
     assert digest_tree(data_dir) == before
     code, out, _ = run_cli(capsys, "--series", "ust10y", "--accept-revisions")
-    assert code == 0 and "ust10y         updated" in out
+    assert code == 0 and re.search(r"^ust10y +updated ", out, re.M)
     assert verify.read_newest("ust10y").values.iloc[-1] == answer.iloc[-1]
 
 

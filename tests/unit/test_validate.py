@@ -33,6 +33,7 @@ from tests.damage import (
     write_cache,
 )
 from tests.live_support import digest_tree
+from usjp import catalog
 from usjp.cli import main
 from usjp.data import store, verify
 
@@ -128,7 +129,8 @@ def test_validate_passes_a_sound_cache_and_says_it_is_used(data_dir, capsys):
     setup_store("cache")
     code, out = validate(capsys)
     assert code == 0, out
-    assert out.splitlines()[-1].endswith("13 series from the snapshot, 1 from the local cache, 0 error(s)")
+    shipped = sum(s.redistributable for s in catalog.SERIES)  # every one is in the snapshot
+    assert out.splitlines()[-1].endswith(f"{shipped - 1} series from the snapshot, 1 from the local cache, 0 error(s)")
     code, out = validate(capsys, "--json")
     report = json.loads(out)
     assert code == 0 and report["errors"] == []
@@ -142,7 +144,7 @@ def test_validate_json_says_which_copy_is_used_and_why(data_dir, capsys):
     empty(copy_path("snapshot", OTHER))
     code, out = validate(capsys, "--json")
     report = json.loads(out)
-    assert code == 1 and set(report) == {"events", "errors", "series"} and report["events"] >= 75
+    assert code == 1 and {"events", "errors", "series"} <= set(report) and report["events"] >= 75
     assert report["series"][KEY] == {
         "uses": "snapshot",
         "first": "2010-01-04",

@@ -23,11 +23,13 @@ def test_full_round_trip():
         "imp": "2",
         "event": "liberation-day-tariffs",
         "mode": "indexed",
+        "releases": "1",
     }
     view = parse_view(params, IDS)
     assert view.notices == ()
     assert view.range == "custom" and view.start == dt.date(2025, 3, 1)
     assert view.categories == ("tariff", "fx")
+    assert view.releases is True
     assert to_params(view) == params
 
 
@@ -51,6 +53,9 @@ def test_repeated_keys_are_accepted_for_lists():
         ({"utm_source": "x"}, "unknown URL parameter"),
         ({"series": "x" * 5000}, "too long"),
         ({"mode": ["levels", "indexed"]}, "given 2 times"),
+        ({"releases": "yes"}, "use releases=1"),
+        ({"releases": "<b>on</b>"}, "Ignored releases='<b>on</b>'"),
+        ({"series": "usdjpy,mof_intervention"}, "drawn as bars under USD/JPY"),
     ],
 )
 def test_bad_values_fall_back_with_a_notice(params, notice):
@@ -90,3 +95,16 @@ def test_no_categories_round_trips_without_a_notice():
     view = parse_view({"cat": "none"})
     assert view.categories == () and view.notices == ()
     assert to_params(view) == {"cat": "none"}
+
+
+def test_releases_are_off_by_default_and_off_leaves_the_link_short():
+    assert View().releases is False and "releases" not in to_params(View())
+    assert parse_view({"releases": "0"}).releases is False and parse_view({"releases": "0"}).notices == ()
+    assert parse_view({"releases": "1"}).releases is True
+    assert parse_view({"releases": "true"}).releases is False  # only 1 and 0; anything else is a notice
+
+
+def test_the_intervention_record_is_not_a_line_series_even_from_a_link():
+    view = parse_view({"series": "usdjpy,mof_intervention"}, stored=["usdjpy", "mof_intervention"])
+    assert view.series == ("usdjpy",)
+    assert [n for n in view.notices if "bars under USD/JPY" in n]

@@ -6,6 +6,8 @@ Conventions used throughout:
 - A window (a, b) is in observations relative to t0; its change runs from x[t0+a-1] to x[t0+b],
   so it spans b-a+1 one-step moves ("sessions").
 - Every statistic that cannot be computed exactly as defined is None, with a reason in `reasons`.
+- Confounders are other timeline events whose t0 lies in a window; `releases` are the scheduled releases
+  (usjp/releases.py) whose market date, for this series' observation time, makes their t0 lie there.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pandas as pd
 from usjp.analysis.windows import DEFAULT_WINDOWS, PERCENTILE_OBS, SIGMA_CHANGES, Window, change, locate_t0, moves
 from usjp.catalog import SeriesSpec
 from usjp.events import Event
+from usjp.releases import Release
 
 
 def _num(value: float | None) -> float | None:
@@ -45,6 +48,7 @@ class WindowStats:
     percentile: float | None
     confounders: tuple[str, ...] = ()
     reasons: Mapping[str, str] = field(default_factory=dict)  # statistic -> why it is None
+    releases: tuple[str, ...] = ()  # scheduled releases whose t0 lies in the window, in date order
 
     @classmethod
     def empty(
@@ -55,6 +59,7 @@ class WindowStats:
         start_date: dt.date | None = None,
         start_value: float | None = None,
         confounders: tuple[str, ...] = (),
+        releases: tuple[str, ...] = (),
     ) -> WindowStats:
         """A window without a change (it starts or ends outside the data): no end, change, z or percentile."""
         return cls(
@@ -68,6 +73,7 @@ class WindowStats:
             percentile=None,
             confounders=confounders,
             reasons=reasons,
+            releases=releases,
         )
 
     def to_json(self) -> dict:
@@ -84,6 +90,7 @@ class WindowStats:
             "z": _num(self.z),
             "percentile": _num(self.percentile),
             "confounders": list(self.confounders),
+            "releases": list(self.releases),
             "reasons": dict(self.reasons),
         }
 
@@ -135,6 +142,7 @@ class EventStats:
     confounders: tuple[str, ...]  # union over the windows, in date order
     reasons: Mapping[str, str] = field(default_factory=dict)
     periods: PeriodChange | None = None  # set for monthly/quarterly series instead of windows
+    releases: tuple[str, ...] = ()  # scheduled releases: union over the windows, in date order
 
     @classmethod
     def unavailable(
@@ -184,6 +192,7 @@ class EventStats:
             "estimation_obs": self.estimation_obs,
             "windows": [w.to_json() for w in self.windows],
             "confounders": list(self.confounders),
+            "releases": list(self.releases),
             "reasons": dict(self.reasons),
         }
         if self.periods is not None:  # monthly/quarterly series only
@@ -193,9 +202,12 @@ class EventStats:
 
 # -- the computation ------------------------------------------------------------------------------
 class PreparedSeries:
-    """One series made ready for many events: clean arrays, one-step moves, every event's t0."""
+    """One series made ready for many events: clean arrays, one-step moves, every event's t0 and every
+    scheduled release's t0 (sorted, so the releases in a window are two binary searches away)."""
 
-    def __init__(self, spec: SeriesSpec, values: pd.Series, events: Iterable[Event] = ()) -> None:
+    def __init__(
+        self, spec: SeriesSpec, values: pd.Series, events: Iterable[Event] = (), releases: Iterable[Release] = ()
+    ) -> None:
         clean = values.dropna().sort_index()
         self.spec = spec
         self.values = clean
@@ -208,6 +220,25 @@ class PreparedSeries:
         self.order: list[str] = []
         for event in sorted(events, key=lambda e: (e.date, e.id)):
             self.locate(event)
+        self.release_ids: tuple[str, ...] = ()
+        self._release_t0 = np.empty(0, dtype=np.int64)
+        self._release_key: tuple = ()
+        self.locate_releases(releases)
+
+    def locate_releases(self, releases: Iterable[Release]) -> None:
+        """Every release's t0 (len(x) past the data's end), once per set of releases.
+
+        In New York time order a release's market date never decreases (a later release cannot fall on an
+        earlier market date), so neither does its t0: sorted by time, the t0s are sorted too."""
+        ordered = sorted(releases, key=lambda r: (r.new_york_time(), r.id))
+        key = tuple((r.id, r.date, r.time, r.tz) for r in ordered)  # all a t0 depends on
+        if key == self._release_key:
+            return
+        observed = self.spec.observed_at_et
+        market = pd.DatetimeIndex([pd.Timestamp(r.market_date(observed)) for r in ordered])
+        self._release_t0 = np.asarray(self.dates.searchsorted(market, side="left"), dtype=np.int64)
+        self.release_ids = tuple(r.id for r in ordered)
+        self._release_key = key
 
     def locate(self, event: Event) -> int | None:
         """The event's t0 (None past the data's end), located once and remembered for the confounders."""
@@ -226,6 +257,12 @@ class PreparedSeries:
     def day(self, i: int) -> dt.date:
         return self.dates[i].date()
 
+    def releases_in(self, first: int, last: int) -> tuple[str, ...]:
+        """Releases whose t0 lies in observations [first, last], in date order (two binary searches)."""
+        lo = int(np.searchsorted(self._release_t0, first, side="left"))
+        hi = int(np.searchsorted(self._release_t0, last, side="right"))
+        return self.release_ids[lo:hi]
+
     def events_in(self, first: int, last: int, exclude: str) -> tuple[str, ...]:
         """Events (other than `exclude`) whose t0 lies in observations [first, last]."""
         return tuple(
@@ -241,7 +278,9 @@ def _window_stats(p: PreparedSeries, event_id: str, t0: int, sigma: float | None
         reasons["change"] = f"the window starts before the first observation ({p.day(0):%Y-%m-%d})"
     elif not end_ok:
         reasons["change"] = f"the window ends after the last observation ({p.day(n - 1):%Y-%m-%d}); not complete yet"
-    confounders = p.events_in(max(t0 + w.start, 0), min(e, n - 1), event_id)
+    first, last = max(t0 + w.start, 0), min(e, n - 1)
+    confounders = p.events_in(first, last, event_id)
+    releases = p.releases_in(first, last)
     if not (start_ok and end_ok):
         reasons["z"] = reasons["percentile"] = "no change to compare"
         return WindowStats.empty(
@@ -250,6 +289,7 @@ def _window_stats(p: PreparedSeries, event_id: str, t0: int, sigma: float | None
             start_date=p.day(s) if start_ok else None,
             start_value=float(p.x[s]) if start_ok else None,
             confounders=confounders,
+            releases=releases,
         )
     moved = float(change(p.x[s], p.x[e], p.spec.change_unit))
     z = None
@@ -281,6 +321,7 @@ def _window_stats(p: PreparedSeries, event_id: str, t0: int, sigma: float | None
         percentile=percentile,
         confounders=confounders,
         reasons=reasons,
+        releases=releases,
     )
 
 
@@ -323,20 +364,28 @@ def event_stats(
     values: pd.Series | PreparedSeries,
     windows: Sequence[Window] = DEFAULT_WINDOWS,
     events: Iterable[Event] = (),
+    releases: Iterable[Release] = (),
 ) -> EventStats:
     """The statistics of one event on one series (see the module docstring for conventions).
 
-    `events` are all events, for the confounders; pass a PreparedSeries to reuse work across events.
+    `events` are all events, for the confounders; `releases` the scheduled releases (data/calendar.yaml)
+    to name in the windows. Pass a PreparedSeries to reuse work across events: it keeps the releases it
+    was made with, unless others are given here.
     """
     market = event.market_date(spec.observed_at_et)
+    if not spec.analysable:
+        reasons = {"sigma": f"{spec.short} is not a price or a level: no event-window statistics"}
+        return EventStats.unavailable(event.id, spec, market, reasons)
     if not spec.daily:
         periods = period_change(spec, values.values if isinstance(values, PreparedSeries) else values, event)
         reasons = {"sigma": f"{spec.frequency} series: no session statistics, only the values either side"}
         return EventStats.unavailable(event.id, spec, market, reasons, periods=periods)
-    events = list(events)
-    p = values if isinstance(values, PreparedSeries) else PreparedSeries(spec, values, events)
+    events, releases = list(events), list(releases)
+    p = values if isinstance(values, PreparedSeries) else PreparedSeries(spec, values, events, releases)
     for other in events:
         p.locate(other)
+    if releases:
+        p.locate_releases(releases)
     t0 = p.locate(event)
     reasons: dict[str, str] = {}
     if t0 is None:
@@ -364,6 +413,7 @@ def event_stats(
         sigma = float(np.std(p.one_step[baseline - SIGMA_CHANGES : baseline], ddof=1))
     stats = tuple(_window_stats(p, event.id, t0, sigma, w) for w in windows)
     union = {i for w in stats for i in w.confounders}
+    in_windows = {i for w in stats for i in w.releases}
     return EventStats(
         event_id=event.id,
         series=spec.key,
@@ -379,4 +429,5 @@ def event_stats(
         windows=stats,
         confounders=tuple(i for i in p.order if i in union),
         reasons=reasons,
+        releases=tuple(i for i in p.release_ids if i in in_windows),
     )

@@ -66,6 +66,8 @@ def aligned_paths(
     `margin` observations before the first event to `margin` after the last, average their paths the
     same way; the band is the low-high percentile of those mean paths at each offset.
     """
+    if not spec.analysable:
+        raise ValueError(f"{spec.key} is not a price or a level: no aligned paths")
     p = PreparedSeries(spec, values, all_events)
     offsets = tuple(range(-before, after + 1))
     index = pd.Index(offsets, name="offset")

@@ -1,4 +1,8 @@
-"""The scoreboard: every event x every daily series x every window, one row each, largest |z| first."""
+"""The scoreboard: every event x every daily series x every window, one row each, largest |z| first.
+
+`confounders` names the other timeline events in each window and `releases` the scheduled releases
+(data/calendar.yaml), both as comma-separated ids in date order.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,12 @@ from usjp.analysis.event_window import PreparedSeries, event_stats
 from usjp.analysis.windows import DEFAULT_WINDOWS, Window
 from usjp.catalog import SeriesSpec
 from usjp.events import Event
+from usjp.releases import Release
 
 SCOREBOARD_COLUMNS = (
     "event_id", "date", "title", "category", "importance", "series", "unit", "window", "steps",
     "market_date", "t0", "baseline_date", "baseline_value", "start_date", "start_value", "end_date", "end_value",
-    "change", "sigma", "z", "abs_z", "percentile", "confounders", "note",
+    "change", "sigma", "z", "abs_z", "percentile", "confounders", "releases", "note",
 )  # fmt: skip
 
 
@@ -22,6 +27,7 @@ def compute_scoreboard(
     events: Sequence[Event],
     series: Sequence[tuple[SeriesSpec, pd.Series]],
     windows: Sequence[Window] = DEFAULT_WINDOWS,
+    releases: Sequence[Release] = (),
 ) -> pd.DataFrame:
     """Every event x every daily series x every window, one row each (pure: time it, cache it).
 
@@ -30,9 +36,9 @@ def compute_scoreboard(
     """
     rows = []
     for spec, values in series:
-        if not spec.daily:
+        if not (spec.daily and spec.analysable):
             continue
-        prepared = PreparedSeries(spec, values, events)
+        prepared = PreparedSeries(spec, values, events, releases)
         for event in events:
             result = event_stats(event, spec, prepared, windows, ())
             for w in result.windows:
@@ -43,7 +49,8 @@ def compute_scoreboard(
                         w.window.key, w.window.steps, result.market_date, result.t0, result.baseline_date,
                         result.baseline_value, w.start_date, w.start_value, w.end_date, w.end_value, w.change,
                         result.sigma, w.z, abs(w.z) if w.z is not None else None, w.percentile,
-                        ", ".join(w.confounders), "; ".join(f"{k}: {v}" for k, v in reasons.items()),
+                        ", ".join(w.confounders), ", ".join(w.releases),
+                        "; ".join(f"{k}: {v}" for k, v in reasons.items()),
                     )
                 )  # fmt: skip
     frame = pd.DataFrame(rows, columns=list(SCOREBOARD_COLUMNS))

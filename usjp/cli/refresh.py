@@ -49,10 +49,12 @@ def _progress_bar() -> refresh.Progress:
 
 
 def format_table(report: refresh.Report) -> str:
-    lines = [f"{'series':14} {'result':9} {'new':>6} {'revised':>7} {'same':>6}  {'through':10}  reason"]
+    width = max(len("series"), *map(len, catalog.CATALOG))  # the same columns whichever series ran
+    lines = [f"{'series':{width}} {'result':9} {'new':>6} {'revised':>7} {'same':>6}  {'through':10}  reason"]
     for o in report.outcomes:
-        counts = (f"{o.new:6} {o.revised:7} {o.unchanged:6}") if o.ok else f"{'-':>6} {'-':>7} {'-':>6}"
-        lines.append(f"{o.key:14} {o.status:9} {counts}  {o.through or '-':10}  {o.reason}".rstrip())
+        checked = o.status in ("updated", "unchanged")  # a failed or skipped series has no counts
+        counts = (f"{o.new:6} {o.revised:7} {o.unchanged:6}") if checked else f"{'-':>6} {'-':>7} {'-':>6}"
+        lines.append(f"{o.key:{width}} {o.status:9} {counts}  {o.through or '-':10}  {o.reason}".rstrip())
     return "\n".join(lines)
 
 

@@ -5,8 +5,10 @@ market_date, t0 (the date of the first observation on or after the market date) 
 0-based position among the series' stored observations), baseline_date/baseline_value (t0 - 1),
 unit ("bp" or "%"), sigma and estimation_obs (one-step changes used), windows (start, end, steps,
 start_date/start_value = x[t0+start-1], end_date/end_value = x[t0+end], change, z, percentile,
-confounders, reasons), confounders (union over the windows) and reasons (why a statistic is null).
-Monthly and quarterly series carry `periods` (last value before, first after) and no windows.
+confounders, releases, reasons), confounders and releases (unions over the windows) and reasons (why a
+statistic is null). `confounders` are other timeline events; `releases` the scheduled releases of
+data/calendar.yaml (jobs and CPI reports, FOMC and BoJ decisions) whose t0 lies in a window, as ids in
+date order. Monthly and quarterly series carry `periods` (last value before, first after) and no windows.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import json
 import sys
 
 from usjp import analysis, catalog, events
-from usjp.data import events_file, verify
+from usjp.data import calendar_file, events_file, interventions, verify
+from usjp.figures import releases as release_words
+from usjp.releases import Release
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,6 +60,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         all_events = events_file.read_events()
     except events_file.EventError as exc:
         return _fail(f"data/events.yaml has problems (run `python -m usjp validate`):\n{exc}")
+    record = verify.read_newest(catalog.INTERVENTIONS)
+    if record is not None:  # the timeline's currency event per intervention day, as in the app
+        all_events = interventions.intervention_events(record.values, all_events)
     by_id = {e.id: e for e in all_events}
     event = by_id.get(args.event)
     if event is None:
@@ -67,6 +74,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
         unknown = [k for k in args.series if k not in catalog.CATALOG]
         if unknown:
             return _fail(f"unknown series {', '.join(map(repr, unknown))}; known: {', '.join(catalog.CATALOG)}")
+        flows = [k for k in args.series if not catalog.get(k).analysable]
+        if flows:
+            return _fail(
+                f"{', '.join(flows)}: not a price or a level (amounts of operations), so no event-window "
+                "statistics; the timeline draws it as bars"
+            )
         keys = list(dict.fromkeys(args.series))
         loaded = {k: verify.read_newest(k) for k in keys}
         missing = [k for k, v in loaded.items() if v is None]
@@ -76,7 +89,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 "or `python -m usjp import`)"
             )
     else:
-        keys = [k for k in event.series if catalog.get(k).daily]
+        keys = [k for k in event.series if catalog.get(k).daily and catalog.get(k).analysable]
         loaded = {k: verify.read_newest(k) for k in keys}
         for key in [k for k, v in loaded.items() if v is None]:
             print(f"note: skipped {key}: no stored data", file=sys.stderr)
@@ -84,19 +97,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
         if not loaded:
             return _fail(f"event {event.id!r} names no daily series with stored data; pass --series")
 
+    releases, problems = calendar_file.load_calendar_file()
+    if problems:
+        print(
+            f"note: data/calendar.yaml has {len(problems)} problem(s); only the releases that passed are named "
+            "(run `python -m usjp validate`)",
+            file=sys.stderr,
+        )
     results = [
-        analysis.event_stats(event, catalog.get(k), item.values, windows, all_events) for k, item in loaded.items()
+        analysis.event_stats(event, catalog.get(k), item.values, windows, all_events, releases)
+        for k, item in loaded.items()
     ]
     if args.json:
         payload = [r.to_json() for r in results]
         print(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, allow_nan=False))
     else:
+        release_by_id = {r.id: r for r in releases}
         for result in results:
-            print(_text(result, by_id))
+            print(_text(result, by_id, release_by_id))
     return 0
 
 
-def _text(r: analysis.EventStats, by_id: dict[str, events.Event]) -> str:
+def _text(r: analysis.EventStats, by_id: dict[str, events.Event], release_by_id: dict[str, Release]) -> str:
     spec = catalog.get(r.series)
     lines = [f"{r.event_id} on {spec.label} ({r.series})", f"  market date {r.market_date}"]
     if r.periods is not None:
@@ -120,4 +142,6 @@ def _text(r: analysis.EventStats, by_id: dict[str, events.Event]) -> str:
             lines.append(f"           {key}: {why}")
     if r.confounders:
         lines.append("  other events in the windows: " + ", ".join(r.confounders))
+    if sentence := release_words.releases_sentence(release_words.known(r.releases, release_by_id)):
+        lines.append(f"  {sentence}")
     return "\n".join(lines)

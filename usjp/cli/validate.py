@@ -1,9 +1,16 @@
-"""`python -m usjp validate [--json]`: check data/events.yaml, the committed snapshot and the local cache.
+"""`python -m usjp validate [--json]`: check data/events.yaml, data/calendar.yaml, the committed snapshot
+and the local cache.
 
 Every stored copy gets the checks the app makes before it shows one (usjp/data/store.py), so what
 validate passes the app uses, and what it reports the app refuses. Each problem is one line,
 `file[:line]: reason (specifics)`; exit 1 on any. Never a traceback: an unexpected error becomes one
-line naming the file being checked.
+line naming the file being checked. A source known only by our description (its headline unknown) is a
+warning, one line each, `data/events.yaml:LINE id sources.K: no headline (description only)`; warnings
+leave the exit status alone.
+
+`--json` keys: events (how many passed), errors, series (which copy the app uses), events_by_status,
+events_by_category, sources_by_kind ("unclassified" for a source without a kind), sources_without_url,
+sources_with_description, quotes_with_original, calendar (entries, by_kind, first, last), warnings.
 """
 
 from __future__ import annotations
@@ -12,11 +19,16 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
+
 from usjp import catalog
-from usjp.data import events_file, store, verify
+from usjp.data import calendar_file, events_file, store, verify
+from usjp.events import CATEGORIES, SOURCE_KINDS, STATUSES, Event
 from usjp.paths import data_dir, events_path
+from usjp.releases import RELEASE_KIND_SLUGS, Release
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,14 +62,38 @@ def _print(report: dict, as_json: bool) -> None:
         return
     for problem in report["errors"]:
         print(problem)
+    for warning in report["warnings"]:
+        print(warning)
     for key, item in report["series"].items():
         if item["rejected"]:
             print(f"{key}: {_uses_sentence(item)}")
+    for line in _count_lines(report):
+        print(line)
     counts = {name: sum(i["uses"] == name for i in report["series"].values()) for name in ("snapshot", "cache")}
     print(
         f"{report['events']} events, {counts['snapshot']} series from the snapshot, {counts['cache']} from the "
         f"local cache, {len(report['errors'])} error(s)"
     )
+
+
+def _listing(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name} {n}" for name, n in counts.items())
+
+
+def _count_lines(report: dict) -> list[str]:
+    """The counts of the JSON report in a few lines of text."""
+    sources = sum(report["sources_by_kind"].values())
+    cal = report["calendar"]
+    span = f" from {cal['first']} to {cal['last']}" if cal["entries"] else ""
+    return [
+        f"events by status: {_listing(report['events_by_status'])}",
+        f"events by category: {_listing(report['events_by_category'])}",
+        f"sources: {sources} ({_listing(report['sources_by_kind'])}); "
+        f"{report['sources_with_description']} with a description instead of a headline, "
+        f"{report['sources_without_url']} without a url; "
+        f"quotes with the original words: {report['quotes_with_original']}",
+        f"calendar: {cal['entries']} scheduled releases{span} ({_listing(cal['by_kind'])})",
+    ]
 
 
 def _uses_sentence(item: dict) -> str:
@@ -70,6 +106,9 @@ def _uses_sentence(item: dict) -> str:
 def _report(checking: list[str]) -> dict:
     path = events_path()
     events, errors = events_file.load_events_file(path)
+    checking.append(str(calendar_file.calendar_path()))
+    releases, calendar_errors = calendar_file.load_calendar_file()
+    errors += calendar_errors
     stores = (store.snapshot(), store.cache())
     bundled = stores[0].root / store.MANIFEST
     if not os.path.lexists(bundled):
@@ -94,7 +133,79 @@ def _report(checking: list[str]) -> dict:
             "rows": None if used is None else len(used.values),
             "rejected": [{"store": r.store, "reason": r.reason, "detail": r.detail} for r in resolved.rejected],
         }
-    return {"events": len(events), "errors": errors, "series": series}
+    checking.append(str(path))
+    return {
+        "events": len(events),
+        "errors": errors,
+        "series": series,
+        **_event_counts(events),
+        "calendar": _calendar_counts(releases),
+        "warnings": _description_warnings(events, path),
+    }
+
+
+def _event_counts(events: Sequence[Event]) -> dict:
+    """How the events that passed divide by status and category, and what their sources and quotes are."""
+    sources = [s for e in events for s in e.sources]
+    by_kind = {kind: sum(s.kind == kind for s in sources) for kind in SOURCE_KINDS}
+    return {
+        "events_by_status": {slug: sum(e.status == slug for e in events) for slug in STATUSES},
+        "events_by_category": {slug: sum(e.category == slug for e in events) for slug in CATEGORIES},
+        "sources_by_kind": {**by_kind, "unclassified": sum(s.kind is None for s in sources)},
+        "sources_without_url": sum(not s.url for s in sources),
+        "sources_with_description": sum(s.title is None for s in sources),
+        "quotes_with_original": sum(e.quote is not None and e.quote.original is not None for e in events),
+    }
+
+
+def _calendar_counts(releases: Sequence[Release]) -> dict:
+    """The calendar's entries that passed: how many, of which kind, first and last date."""
+    return {
+        "entries": len(releases),
+        "by_kind": {slug: sum(r.kind == slug for r in releases) for slug in RELEASE_KIND_SLUGS},
+        "first": min(r.date for r in releases).isoformat() if releases else None,
+        "last": max(r.date for r in releases).isoformat() if releases else None,
+    }
+
+
+def _description_warnings(events: Sequence[Event], path: Path) -> list[str]:
+    """`data/events.yaml:LINE id sources.K: no headline (description only)` for each source known only by our
+    description, LINE being that source's own line in the file (the event's when it cannot be found)."""
+    flagged = [(e, k) for e in events for k, s in enumerate(e.sources) if s.title is None]
+    if not flagged:
+        return []
+    lines = _source_lines(path)
+    label = _shown(path)
+    located = sorted((lines.get((e.id, k), lines.get((e.id, None), 0)), e.id, k) for e, k in flagged)
+    return [f"{label}:{line} {ident} sources.{k}: no headline (description only)" for line, ident, k in located]
+
+
+def _source_lines(path: Path) -> dict[tuple[str, int | None], int]:
+    """(event id, source index) -> line, and (event id, None) -> the event's line, from the YAML node tree.
+
+    Called only after load_events_file read the file: it has passed the size, value-count and alias
+    checks, so composing it again (no values built, aliases not expanded) is bounded."""
+    data, problem = events_file._read_bounded(path, str(path))
+    text = None if problem else events_file._decode(data, str(path))[0]
+    if text is None:
+        return {}
+    try:
+        root = yaml.compose(text, Loader=events_file._YAML_LOADER)
+    except yaml.YAMLError:
+        return {}
+    found: dict[tuple[str, int | None], int] = {}
+    for entry in root.value if isinstance(root, yaml.SequenceNode) else []:
+        if not isinstance(entry, yaml.MappingNode):
+            continue
+        fields = {k.value: v for k, v in entry.value if isinstance(k, yaml.ScalarNode)}
+        ident = fields.get("id")
+        if not isinstance(ident, yaml.ScalarNode):
+            continue
+        found[(ident.value, None)] = entry.start_mark.line + 1
+        sources = fields.get("sources")
+        for k, node in enumerate(sources.value if isinstance(sources, yaml.SequenceNode) else []):
+            found[(ident.value, k)] = node.start_mark.line + 1
+    return found
 
 
 def _shown(path: Path) -> str:

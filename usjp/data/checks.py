@@ -55,12 +55,20 @@ def check_plausible(key: str, values: pd.Series) -> None:
         )
 
 
-def history_shrink(reference: pd.Index, candidate: pd.Index) -> str | None:
+def missing_share(key: str) -> float:
+    """The share of the stored dates inside a new copy's span that it may lack. A market series may lack a
+    few (MAX_MISSING_SHARE: a source drops a holiday now and then). A record of operations may lack none:
+    each stored date is an operation that was carried out, and only the days between operations, which
+    are not data and never stored, may be absent from it."""
+    return 0.0 if catalog.get(key).records_operations else MAX_MISSING_SHARE
+
+
+def history_shrink(reference: pd.Index, candidate: pd.Index, share: float = MAX_MISSING_SHARE) -> str | None:
     """Why a copy with dates `candidate` would hide history that a copy with dates `reference` holds
-    (both sorted): it starts later, it ends earlier, or it lacks more than MAX_MISSING_SHARE of the
-    reference's dates. None when it keeps the history. Keeps a local copy from hiding the bundled
-    snapshot's history (usjp/data/store.py); a refresh merges over the stored data, so its copy never
-    shrinks, and a partial answer is refused by `check_against_stored` on the same threshold."""
+    (both sorted): it starts later, it ends earlier, or it lacks more than `share` of the reference's
+    dates (`missing_share` of the series). None when it keeps the history. Keeps a local copy from hiding
+    the bundled snapshot's history (usjp/data/store.py); a refresh merges over the stored data, so its copy
+    never shrinks, and a partial answer is refused by `check_against_stored` on the same threshold."""
     if not len(candidate):
         return "it holds no dates"
     if not len(reference):
@@ -74,10 +82,10 @@ def history_shrink(reference: pd.Index, candidate: pd.Index) -> str | None:
     found = at < len(theirs)
     found[found] = theirs[at[found]] == ours[found]
     missing = int((~found).sum())
-    if missing > MAX_MISSING_SHARE * len(ours):
+    if missing > share * len(ours):
         return (
             f"it lacks {missing} of the {len(ours)} dates the bundled copy has from {reference[0]:%Y-%m-%d} to "
-            f"{reference[-1]:%Y-%m-%d} (at most {100 * MAX_MISSING_SHARE:g}% may be missing)"
+            f"{reference[-1]:%Y-%m-%d} (at most {100 * share:g}% may be missing)"
         )
     return None
 
@@ -116,7 +124,7 @@ def check_against_stored(
             "a partial or stale answer"
         )
     inside = int(((stored.index >= new.index[0]) & (stored.index <= new.index[-1])).sum())
-    if inside and result.missing > MAX_MISSING_SHARE * inside:
+    if inside and result.missing > missing_share(key) * inside:
         raise Refused(f"the answer lacks {result.missing} of the {inside} stored dates it spans: a partial answer")
     if not accept_revisions and result.overlap and result.revised > MAX_REVISED_SHARE * result.overlap:
         raise Refused(

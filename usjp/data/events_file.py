@@ -23,12 +23,15 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from usjp.events import Event
 from usjp.paths import data_dir, events_path
+
+M = TypeVar("M", bound=BaseModel)
 
 # libyaml's safe loader when PyYAML was built with it (about 10x faster on the timeline file).
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -169,32 +172,41 @@ def parse_events(text: str, path: str | Path = "events.yaml") -> tuple[list[Even
         if loader is not None:
             loader.dispose()
     lines = [item.start_mark.line + 1 for item in root.value] if root is not None else []
-    events: list[Event] = []
+    events, problems = validate_entries(list(zip(lines, raw, strict=True)), Event, path, "event")
+    events.sort(key=lambda e: (e.date, e.id))
+    return events, problems
+
+
+def validate_entries(
+    entries: list[tuple[int, object]], model: type[M], path: str | Path, noun: str
+) -> tuple[list[M], list[str]]:
+    """Each (line, entry) through `model`: the valid ones in file order, and one `file:line id field:
+    message` per problem (a duplicate id is one); shared by the events file and the calendar."""
+    good: list[M] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
-    for i, item in enumerate(raw):
-        line = lines[i]
+    for i, (line, item) in enumerate(entries):
         ident = _echo(item.get("id"), f"#{i + 1}") if isinstance(item, dict) else f"#{i + 1}"
         if not isinstance(item, dict):
             problems.append(f"{path}:{line} {ident} entry: expected a mapping of fields")
             continue
         try:
-            event = Event.model_validate(item)
+            valid = model.model_validate(item)
         except ValidationError as exc:
             for err in exc.errors():
-                field = ".".join(_echo(p, "?") for p in err["loc"]) or "event"
+                field = ".".join(_echo(p, "?") for p in err["loc"]) or noun
                 message = err["msg"].removeprefix("Value error, ")
                 if ":" in message and not err["loc"]:
                     field, _, message = message.partition(": ")
                 problems.append(f"{path}:{line} {ident} {field}: {message}")
             continue
-        if event.id in seen:
-            problems.append(f"{path}:{line} {event.id} id: duplicate of the event on line {seen[event.id]}")
+        ident = valid.id  # type: ignore[attr-defined]
+        if ident in seen:
+            problems.append(f"{path}:{line} {ident} id: duplicate of the {noun} on line {seen[ident]}")
             continue
-        seen[event.id] = line
-        events.append(event)
-    events.sort(key=lambda e: (e.date, e.id))
-    return events, problems
+        seen[ident] = line
+        good.append(valid)
+    return good, problems
 
 
 def _label(path: Path) -> str:

@@ -8,7 +8,8 @@ anything is written:
 - against the stored copy (for the cache, the snapshot overlaid with the cache, copies that pass
   their checks only, as refresh merges; for the snapshot, the snapshot alone, and a damaged one is
   neither merged over nor replaced without --replace): refused when the file lacks more than
-  `checks.MAX_MISSING_SHARE` of the stored dates inside its span (a partial or thinned file), or
+  `checks.missing_share` of the stored dates inside its span (a partial or thinned file: 2% for a
+  market series, none for a record of operations, whose days between operations are never stored), or
   revises more than `checks.MAX_REVISED_SHARE` of the values both hold, unless `accept_revisions`.
 
 The file is **merged** over the stored copy (stored values overlaid with the file's, like refresh),
@@ -41,6 +42,7 @@ from usjp import catalog
 from usjp.data import checks, store, verify
 from usjp.data.refresh import stored_values
 from usjp.data.sources.csvfile import DataFormatError, ParsedSeries, read_bytes, read_guarded, shown
+from usjp.data.sources.mof import InterventionRecord
 
 YAHOO_ALIASES = {"USDJPY=X": "JPY=X"}
 
@@ -59,6 +61,7 @@ class Imported:
     new: int = 0  # dates the stored copy did not have
     revised: int = 0  # stored dates whose value the file changed
     dropped: int = 0  # stored dates not kept (only with replace)
+    remarks: tuple[str, ...] = ()  # what the file held that is not in the series (e.g. operations without yen)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class _Pending:
     values: pd.Series
     path: Path
     digest: str
+    remarks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,7 @@ def import_paths(
             new=verdict.result.new,
             revised=verdict.result.revised,
             dropped=verdict.dropped,
+            remarks=item.remarks,
         )
         for item, verdict in zip(pending, verdicts, strict=True)
     ]
@@ -160,7 +165,8 @@ def _read_all(paths: list[Path], to: str, ticker: str | None, series_key: str | 
                 raise ImportRefused(f"{path}: {spec.key} is given by more than one file")
             values = values.rename(spec.key)
             _refuse_unless_sound(spec.key, values, f"{path}: ")
-            pending.append(_Pending(spec.key, values, path, digest))
+            remarks = tuple(parsed.remarks()) if isinstance(parsed, InterventionRecord) else ()
+            pending.append(_Pending(spec.key, values, path, digest, remarks))
     return pending
 
 
@@ -177,7 +183,7 @@ def _compare_all(pending: list[_Pending], to: str, accept_revisions: bool, repla
         if to == "cache":  # the app uses a cache copy only if it keeps the snapshot's history
             bundled = verify.verify_copy(store.snapshot(), item.key)
             if isinstance(bundled, store.StoredSeries) and (
-                why := checks.history_shrink(bundled.values.index, values.index)
+                why := checks.history_shrink(bundled.values.index, values.index, checks.missing_share(item.key))
             ):
                 raise ImportRefused(
                     f"{item.path}: {item.key}: the cache copy would hide the snapshot's history ({why}), so the "
@@ -221,10 +227,11 @@ def _check_against_stored(
         return result
     where = f"{item.path}: {item.key}"
     inside = int(((stored.index >= item.values.index[0]) & (stored.index <= item.values.index[-1])).sum())
-    if not replace and inside and result.missing > checks.MAX_MISSING_SHARE * inside:
+    share = checks.missing_share(item.key)
+    if not replace and inside and result.missing > share * inside:
         raise ImportRefused(
             f"{where}: the file lacks {result.missing} of the {inside} stored dates it spans "
-            f"({100 * result.missing / inside:.1f}% > {100 * checks.MAX_MISSING_SHARE:g}%): a partial file; "
+            f"({100 * result.missing / inside:.1f}% > {100 * share:g}%): a partial file; "
             "not taken (--replace would make it the whole series and drop those dates)"
         )
     if not accept_revisions and result.overlap and result.revised > checks.MAX_REVISED_SHARE * result.overlap:
@@ -279,6 +286,8 @@ def _provenance(
     }
     if replace:
         entry["replaced"] = True
+    if item.remarks:
+        entry["left_out"] = list(item.remarks)
     if note:
         entry["note"] = note
     return entry

@@ -408,7 +408,7 @@ def _resolve(key: str, local: Store, bundled: Store, states: tuple[_ManifestStat
     ours, our_problems = examine(local, key, states[0])
     theirs, their_problems = examine(bundled, key, states[1])
     if ours is not None and theirs is not None:
-        why = checks.history_shrink(theirs.values.index, ours.values.index)
+        why = checks.history_shrink(theirs.values.index, ours.values.index, checks.missing_share(key))
         if why is not None:
             ours, our_problems = None, [_Problem("fewer dates than the bundled copy", local._where(f"{key}.csv"), why)]
     rejected = tuple(
@@ -424,7 +424,7 @@ def resolve(key: str) -> Resolved:
     does, else None) and every copy that failed, with the reason. Damaged data never raises.
 
     A cache copy must also keep the snapshot's history: start no later than the snapshot copy and lack
-    no more than checks.MAX_MISSING_SHARE of its dates in the span both cover. Verdicts are remembered
+    no more than checks.missing_share(key) of its dates in the span both cover. Verdicts are remembered
     by `fingerprint(key)`, so an unchanged key costs a few stat calls; a verdict is taken again when a
     writer swapped files while it was being made."""
     local, bundled = cache(), snapshot()

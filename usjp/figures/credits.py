@@ -17,7 +17,7 @@ from typing import Protocol
 
 from usjp import analysis
 from usjp.analysis import AlignedPaths, Window
-from usjp.catalog import DAILY_HISTORY_START, SeriesSpec
+from usjp.catalog import DAILY_HISTORY_START, USDJPY_HISTORY_START, SeriesSpec
 from usjp.events import Event, Tally, category, status
 from usjp.paths import method_path
 
@@ -63,7 +63,8 @@ def caption(item: SeriesCopy) -> str:
 
 def citation(spec: SeriesSpec) -> str:
     """How to cite a series (after its label): publisher, the source's own id, licence."""
-    return f"{spec.publisher}, via {spec.citation} ({spec.license})."
+    text = f"{spec.publisher}, via {spec.citation} ({spec.license})."
+    return f"{text} {spec.attribution}." if spec.attribution else text
 
 
 def as_of_line(items: Sequence[SeriesCopy]) -> str:
@@ -238,6 +239,7 @@ METHOD_VALUES = {
     "PLACEBO_SEED": str(analysis.PLACEBO_SEED),
     "PLACEBO_MARGIN": str(analysis.PLACEBO_MARGIN),
     "DAILY_HISTORY_START": str(DAILY_HISTORY_START.year),
+    "USDJPY_HISTORY_START": str(USDJPY_HISTORY_START.year),
 }
 _PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
 

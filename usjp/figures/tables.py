@@ -10,6 +10,8 @@ import pandas as pd
 from usjp import analysis, catalog
 from usjp.catalog import SeriesSpec
 from usjp.events import Event, category
+from usjp.figures import releases as release_words
+from usjp.releases import Release
 
 
 def _period_after(after: analysis.PeriodValue | None, market_date: dt.date) -> str:
@@ -20,12 +22,16 @@ def _period_after(after: analysis.PeriodValue | None, market_date: dt.date) -> s
 
 
 def event_tables(
-    event: Event, related: Sequence[tuple[SeriesSpec, pd.Series]], all_events: Sequence[Event]
-) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """(daily table, monthly/quarterly table, confounder ids) for one event and its related series."""
-    daily_rows, period_rows, confounders = [], [], []
+    event: Event,
+    related: Sequence[tuple[SeriesSpec, pd.Series]],
+    all_events: Sequence[Event],
+    releases: Sequence[Release] = (),
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[str]]:
+    """(daily table, monthly/quarterly table, confounder ids, scheduled-release ids) for one event and its
+    related series; each id once, the releases in date order."""
+    daily_rows, period_rows, confounders, in_windows = [], [], [], []
     for spec, values in related:
-        result = analysis.event_stats(event, spec, values, analysis.DEFAULT_WINDOWS, all_events)
+        result = analysis.event_stats(event, spec, values, analysis.DEFAULT_WINDOWS, all_events, releases)
         if result.periods is not None:
             p = result.periods
             period_rows.append(
@@ -38,6 +44,7 @@ def event_tables(
             )
             continue
         confounders.extend(i for i in result.confounders if i not in confounders)
+        in_windows.extend(i for i in result.releases if i not in in_windows)
         for w in result.windows:
             why = {**result.reasons, **w.reasons}
             daily_rows.append(
@@ -50,10 +57,13 @@ def event_tables(
                     "From": f"{w.start_value:,.2f} on {w.start_date:%d %b %Y}" if w.start_date else "–",
                     "To": f"{w.end_value:,.2f} on {w.end_date:%d %b %Y}" if w.end_date else "not yet",
                     "Other events": len(w.confounders),
+                    release_words.COLUMN: len(w.releases),
                     "Note": "; ".join(why[k] for k in ("change", "z", "percentile") if why.get(k)),
                 }
             )
-    return pd.DataFrame(daily_rows), pd.DataFrame(period_rows), confounders
+    order = {r.id: (r.date, r.time, r.id) for r in releases}  # several series: merge into date order
+    in_windows.sort(key=order.__getitem__)
+    return pd.DataFrame(daily_rows), pd.DataFrame(period_rows), confounders, in_windows
 
 
 def scoreboard_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -67,10 +77,16 @@ def scoreboard_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Unit": rows["unit"],
             "z": rows["z"],
             "Percentile": rows["percentile"],
-            "Other events": rows["confounders"].map(lambda c: len(c.split(", ")) if c else 0),
+            "Other events": rows["confounders"].map(_count),
+            release_words.COLUMN: rows["releases"].map(_count),
             "Category": rows["category"].map(lambda c: category(c).label),
             "From": pd.to_datetime(rows["start_date"]),
             "To": pd.to_datetime(rows["end_date"]),
             "Note": rows["note"],
         }
     )
+
+
+def _count(ids: str) -> int:
+    """How many ids a scoreboard cell names ('a, b' -> 2, '' -> 0)."""
+    return len(ids.split(", ")) if ids else 0

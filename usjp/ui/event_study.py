@@ -14,6 +14,7 @@ from usjp.analysis import AlignedPaths
 from usjp.data.store import StoredSeries
 from usjp.events import CATEGORIES, Event, category
 from usjp.figures import credits
+from usjp.figures import releases as release_words
 from usjp.figures.event_study import build_aligned_paths_figure
 from usjp.figures.style import export_config
 from usjp.figures.tables import scoreboard_table
@@ -111,6 +112,7 @@ def render_scoreboard(board: pd.DataFrame, view: StudyView) -> None:
             "z": z_column(),
             "Percentile": percentile_column(),
             "Other events": st.column_config.NumberColumn("Other events", help="Other events inside the window"),
+            release_words.COLUMN: st.column_config.NumberColumn(release_words.COLUMN, help=release_words.COLUMN_HELP),
             "From": st.column_config.DateColumn("From", format="YYYY-MM-DD"),
             "To": st.column_config.DateColumn("To", format="YYYY-MM-DD"),
         },

@@ -16,6 +16,7 @@ class TimelineKeys:
     importance: str = "w_importance"
     mode: str = "w_mode"
     event: str = "w_event"
+    releases: str = "w_releases"
     chart: str = "timeline_chart"
 
     def widgets(self) -> tuple[str, ...]:

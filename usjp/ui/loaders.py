@@ -15,13 +15,14 @@ import streamlit as st
 
 from usjp import analysis, catalog
 from usjp.analysis import AlignedPaths, Window
-from usjp.data import events_file, store, verify
+from usjp.data import calendar_file, events_file, interventions, store, verify
 from usjp.data.store import StoredSeries
 from usjp.events import Event, filter_events
 from usjp.figures import credits
 from usjp.figures.timeline import SeriesView, build_timeline_figure
 from usjp.paths import events_path
-from usjp.views.timeline import View
+from usjp.releases import Release
+from usjp.views.timeline import View, bar_series
 
 
 # -- series ----------------------------------------------------------------------------------------
@@ -105,34 +106,73 @@ def date_bounds() -> tuple[dt.date, dt.date]:
 # A resource, not data: one shared list, not a fresh unpickled copy per call (Events are frozen models;
 # nothing may modify them). Keyed by the file's version, so an edited file is read again.
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load_events(version: tuple[int, int]) -> tuple[list[Event], list[str]]:
+def _load_curated(version: tuple[int, int]) -> tuple[list[Event], list[str]]:
     return events_file.load_events_file(events_path())
 
 
-def events_version() -> tuple[int, int]:
-    """The events file's modification time and size: part of every cache key that depends on events."""
+# The timeline's events: the curated file plus one currency event per day of Japan's intervention
+# record (usjp/data/interventions.py), so the key holds both versions.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load_events(version: tuple) -> list[Event]:
+    curated = _load_curated(version[:2])[0]
+    record = load_series(catalog.INTERVENTIONS)
+    return curated if record is None else interventions.intervention_events(record.values, curated)
+
+
+def events_version() -> tuple:
+    """The events file's modification time and size, and the intervention record's fingerprint: part of
+    every cache key that depends on events."""
     try:
         stat = events_path().stat()
+        file = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        file = (0, -1)
+    return (*file, series_version(catalog.INTERVENTIONS))
+
+
+def load_events() -> list[Event]:
+    """The events on the timeline: those of the events file that passed validation (all of them when
+    the file is sound; see `events_problems`) and a currency event per intervention day."""
+    return _load_events(events_version())
+
+
+def load_curated_events() -> list[Event]:
+    """Only the events of data/events.yaml that passed validation (the timeline's own, written by us)."""
+    return _load_curated(events_version()[:2])[0]
+
+
+def events_problems() -> list[str]:
+    """What is wrong with the events file (`file:line id field: message` each), or [] when nothing is."""
+    return _load_curated(events_version()[:2])[1]
+
+
+# -- scheduled releases (data/calendar.yaml) --------------------------------------------------------
+# Shared like the events: frozen models, one list for every session, read again when the file changes.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load_releases(version: tuple[int, int]) -> tuple[list[Release], list[str]]:
+    return calendar_file.load_calendar_file(calendar_file.calendar_path())
+
+
+def calendar_version() -> tuple[int, int]:
+    """The calendar file's modification time and size: part of every cache key that depends on releases."""
+    try:
+        stat = calendar_file.calendar_path().stat()
     except OSError:
         return 0, -1
     return stat.st_mtime_ns, stat.st_size
 
 
-def load_events() -> list[Event]:
-    """The events that passed validation (all of them when the file is sound; see `events_problems`)."""
-    return _load_events(events_version())[0]
-
-
-def events_problems() -> list[str]:
-    """What is wrong with the events file (`file:line id field: message` each), or [] when nothing is."""
-    return _load_events(events_version())[1]
+def load_releases() -> tuple[list[Release], list[str]]:
+    """(the scheduled releases that passed validation, the problems with the calendar file)."""
+    return _load_releases(calendar_version())
 
 
 # -- event statistics -----------------------------------------------------------------------------
 def data_version() -> tuple:
-    """Everything the statistics depend on: each daily series' store and sha256, and the events file."""
+    """Everything the statistics depend on: each daily series' store and sha256, the events file and the
+    calendar of scheduled releases."""
     series = tuple((s.key, series_version(s.key)) for s in catalog.SERIES if s.daily)
-    return (series, *events_version())
+    return (series, *events_version(), *calendar_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -142,7 +182,8 @@ def _scoreboard(version: tuple, windows: tuple[str, ...]) -> pd.DataFrame:
         item = load_series(key) if stored is not None else None
         if item is not None:
             series.append((item.spec, item.values))
-    return analysis.compute_scoreboard(load_events(), series, tuple(analysis.parse_window(w) for w in windows))
+    windows_ = tuple(analysis.parse_window(w) for w in windows)
+    return analysis.compute_scoreboard(load_events(), series, windows_, load_releases()[0])
 
 
 def load_scoreboard(windows: tuple[Window, ...] = analysis.DEFAULT_WINDOWS) -> pd.DataFrame:
@@ -202,13 +243,20 @@ def load_timeline_figure(view: View, start: dt.date, end: dt.date, phone: bool) 
     """The chart of a view, built once per view and data version and then shared: a rerun that
     changes something else, and the next reader of the same view, reuse it. Never modify it (a test
     checks that drawing it leaves it as built)."""
-    versions = tuple(series_version(k) for k in view.series)
-    return _timeline_figure(replace(view, notices=()), start, end, phone, versions, events_version())
+    versions = tuple(series_version(k) for k in (*view.series, *bar_series(view.series)))
+    calendar = calendar_version() if view.releases else None
+    return _timeline_figure(replace(view, notices=()), start, end, phone, versions, events_version(), calendar)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _timeline_figure(
-    view: View, start: dt.date, end: dt.date, phone: bool, versions: tuple, events_version: tuple[int, int]
+    view: View,
+    start: dt.date,
+    end: dt.date,
+    phone: bool,
+    versions: tuple,
+    events_version: tuple,
+    calendar: tuple[int, int] | None = None,  # the calendar file's version when releases are shown
 ) -> go.Figure:
     loaded = load_many(view.series)
     shown = filter_events(load_events(), view.categories, view.importance, start, end)
@@ -229,4 +277,6 @@ def _timeline_figure(
         compact=phone,
         height=720 if phone else 640,
         uirevision=f"{view.series}{start}{end}{view.mode}",
+        interventions=next(iter(load_many(bar_series(view.series))), None),
+        releases=load_releases()[0] if view.releases else (),
     )

@@ -23,7 +23,7 @@ PAGES: tuple[PageSpec, ...] = (
         "pages/timeline.py",
         "Timeline",
         "",
-        sample_query="series=ust10y,ust30y,usdjpy&range=tariff-2025&event=kato-treasuries-card&imp=2",
+        sample_query="series=ust10y,ust30y,usdjpy&range=tariff-2025&event=kato-treasuries-card&imp=2&releases=1",
     ),
     PageSpec(
         "pages/event_study.py",

@@ -26,7 +26,8 @@ __all__ = [
 INTRO = (
     "Every chart in this dashboard is drawn from the series below. US government series (Federal Reserve H.15 "
     "and H.10, Treasury TIC and Fiscal Service) are public domain; the Japan 10-year yield is OECD data under "
-    "CC BY 4.0. Exchange and index data (Nikkei 225, Toyota) are licensed: they are never bundled, only fetched "
+    "CC BY 4.0; Japan's intervention record is the Ministry of Finance's, free to use with the source cited. "
+    "Exchange and index data (Nikkei 225, Toyota) are licensed: they are never bundled, only fetched "
     "live from Yahoo Finance or imported locally."
 )
 
@@ -65,7 +66,8 @@ def render_series_table() -> None:
         column_config={"Link": st.column_config.LinkColumn("Link", display_text="open", width="small")},
     )
     st.caption(
-        "Snapshot figures were first published by FRED (St. Louis Fed), the U.S. Treasury and the OECD; each file "
+        "Snapshot figures were first published by FRED (St. Louis Fed), the U.S. Treasury, the OECD and Japan's "
+        "Ministry of Finance; each file "
         "was cross-checked against independent copies before import. Checksums are in data/market/manifest.json."
     )
 
@@ -91,8 +93,10 @@ def render_citations() -> None:
 
 def render_timeline_facts() -> None:
     """How many events and sources the timeline holds, how well sourced, and the latest event's date."""
-    events = loaders.load_events()
-    lines = credits.timeline_facts(tally(events))
+    events = loaders.load_curated_events()
+    record = loaders.load_series(catalog.INTERVENTIONS)
+    days = 0 if record is None else len(record.values)
+    lines = credits.timeline_facts(tally(events), intervention_days=days, releases=len(loaders.load_releases()[0]))
     st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
     problems = loaders.events_problems()
     if problems:

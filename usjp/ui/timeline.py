@@ -1,5 +1,5 @@
 """The timeline page's panels: its URL binding, the sidebar controls, the Scale control, the chart's
-marker clicks."""
+marker clicks, and what the chart draws besides lines and events (Japan's interventions, releases)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,26 @@ from dataclasses import replace
 import streamlit as st
 
 from usjp import catalog
+from usjp.data.store import StoredSeries
 from usjp.events import CATEGORIES, Event, category, filter_events
+from usjp.figures import timeline_words as words
 from usjp.figures.style import export_config
+from usjp.figures.timeline import intervention_days
+from usjp.ui import loaders
 from usjp.ui.keys import TIMELINE as KEYS
+from usjp.ui.markdown import md_escape
 from usjp.ui.url_state import UrlBinding
 from usjp.ui.widgets import NO_EVENT
-from usjp.views.timeline import MAX_SERIES, PRESET_BY_KEY, PRESETS, View, parse_view, to_params
+from usjp.views.timeline import (
+    MAX_SERIES,
+    PRESET_BY_KEY,
+    PRESETS,
+    View,
+    bar_series,
+    line_series,
+    parse_view,
+    to_params,
+)
 
 IMPORTANCE_LABELS = {1: "All events", 2: "Notable and headline", 3: "Headline only"}
 MODE_LABELS = {"levels": "Levels", "indexed": "Indexed (start = 100)"}
@@ -46,11 +60,17 @@ def apply_view(view: View, data_start: dt.date, data_end: dt.date) -> None:
     state[KEYS.importance] = view.importance
     state[KEYS.mode] = view.mode
     state[KEYS.event] = view.event or NO_EVENT
+    state[KEYS.releases] = view.releases
 
 
 def events_shown(all_events: Sequence[Event], view: View, start: dt.date, end: dt.date) -> list[Event]:
     """The events the view shows between start and end (its categories, at least its importance)."""
     return filter_events(all_events, view.categories, view.importance, start, end)
+
+
+def series_choices(available: list[str]) -> list[str]:
+    """The stored series a reader may pick as lines: not Japan's interventions (bars under USD/JPY)."""
+    return line_series(available)
 
 
 def render_controls(available: list[str], data_start: dt.date, data_end: dt.date) -> None:
@@ -84,6 +104,7 @@ def render_controls(available: list[str], data_start: dt.date, data_end: dt.date
     )
     # A vertical radio: the three labels as a segmented control wrap into a staircase in the sidebar.
     st.radio("Events shown", [1, 2, 3], format_func=IMPORTANCE_LABELS.get, key=KEYS.importance)
+    st.checkbox(words.RELEASES_TOGGLE, key=KEYS.releases, help=words.releases_help())
 
 
 def render_scale_control() -> None:
@@ -113,6 +134,7 @@ def current_view() -> View:
         importance=int(state[KEYS.importance] or 1),
         mode=state[KEYS.mode],
         event=state[KEYS.event] or None,
+        releases=bool(state[KEYS.releases]),
     )
     if view.range == "custom":
         if _custom_range_ok():
@@ -152,3 +174,33 @@ def chart_config(view: View, phone: bool = False) -> dict:
     """The PNG export is named after the view."""
     name = "usjp-" + "-".join(view.series) + f"-{view.range}" + (f"-{view.event}" if view.event else "")
     return export_config(name, phone)
+
+
+# -- what the chart draws besides lines and events --------------------------------------------------
+def bar_keys(view: View) -> tuple[str, ...]:
+    """The series the chart may draw as bars with this view (for their data notices)."""
+    return bar_series(view.series)
+
+
+def interventions_drawn(view: View, start: dt.date, end: dt.date) -> StoredSeries | None:
+    """Japan's intervention record when the chart draws it (USD/JPY shown, an operation in the window),
+    so its provenance is captioned under the chart with the lines'."""
+    for key in bar_series(view.series):
+        item = loaders.load_series(key)
+        if item is not None and intervention_days(item.values, start, end) is not None:
+            return item
+    return None
+
+
+def render_releases_notices(view: View, start: dt.date, end: dt.date) -> None:
+    """Only when the releases are shown: a calendar file with problems (the page keeps working with the
+    releases that passed), or that none falls in the window."""
+    if not view.releases:
+        return
+    releases, problems = loaders.load_releases()
+    if problems:
+        with st.container(border=True, key="releases_problems"):
+            st.warning(md_escape(words.releases_notice(len(problems), len(releases))), icon=":material/report:")
+            st.code("\n".join(problems[:20]), language=None, wrap_lines=True)
+    if releases and not any(start <= r.date <= end for r in releases):
+        st.caption(md_escape(words.releases_outside(releases[0].date, releases[-1].date)))

@@ -10,8 +10,11 @@ import streamlit as st
 
 from usjp.data.store import StoredSeries
 from usjp.events import Event, category, status
-from usjp.figures import credits
+from usjp.figures import credits, timeline_words
+from usjp.figures import releases as release_words
 from usjp.figures.tables import event_tables
+from usjp.releases import Release
+from usjp.ui import loaders
 from usjp.ui.markdown import md_escape, md_link
 
 NO_EVENT = ""
@@ -82,7 +85,7 @@ def render_event_picker(events: Sequence[Event], key: str) -> None:
         format_func=lambda i: (
             "Click a marker or choose an event…"
             if i == NO_EVENT
-            else (f"{by_id[i].date:%d %b %Y} · {by_id[i].title}" if i in by_id else i)
+            else (timeline_words.event_option(by_id[i]) if i in by_id else i)
         ),
         key=key,
     )
@@ -132,9 +135,20 @@ def render_quote(event: Event) -> None:
         st.caption(md_escape(credits.original_line(quote.language)))
 
 
-def render_event_stats(event: Event, related: Sequence[StoredSeries], all_events: Sequence[Event]) -> None:
-    """The 'what happened after' tables and the confounder warning, inside the event details panel."""
-    daily, periods, confounders = event_tables(event, [(s.spec, s.values) for s in related], all_events)
+def render_event_stats(
+    event: Event,
+    related: Sequence[StoredSeries],
+    all_events: Sequence[Event],
+    releases: Sequence[Release] | None = None,
+) -> None:
+    """The 'what happened after' tables and the confounder warning (other events and scheduled releases in
+    the windows), inside the event details panel. `releases` default to the calendar (loaders)."""
+    calendar_problems: list[str] = []
+    if releases is None:
+        releases, calendar_problems = loaders.load_releases()
+    daily, periods, confounders, in_windows = event_tables(
+        event, [(s.spec, s.values) for s in related], all_events, releases
+    )
     if len(daily):
         st.markdown("**What happened after**")
         styled = daily.style.map(z_style, subset=["z"]).format({"z": "{:+.1f}", "Percentile": "{:.0f}"}, na_rep="n/a")
@@ -150,6 +164,9 @@ def render_event_stats(event: Event, related: Sequence[StoredSeries], all_events
                 "Other events": st.column_config.NumberColumn(
                     "Other events", help="Other timeline events inside the window"
                 ),
+                release_words.COLUMN: st.column_config.NumberColumn(
+                    release_words.COLUMN, help=release_words.COLUMN_HELP
+                ),
                 "Note": st.column_config.TextColumn("Note", width="large"),
             },
         )
@@ -161,6 +178,11 @@ def render_event_stats(event: Event, related: Sequence[StoredSeries], all_events
             "Other events fall inside these windows, so the moves are not this event's alone:\n\n" + "\n".join(names),
             icon="⚠️",
         )
+    if found := release_words.known(in_windows, {r.id: r for r in releases}):
+        lines = [f"- {md_escape(release_words.release_warning(r))}" for r in found]
+        st.warning(md_escape(release_words.WARNING_LEAD) + "\n\n" + "\n".join(lines), icon="⚠️")
+    if calendar_problems:
+        st.caption(md_escape(release_words.calendar_notice(len(calendar_problems))))
     if len(periods):
         st.markdown("**Monthly and quarterly series** (no z-score: too few observations around one event)")
         st.dataframe(periods, hide_index=True, width="stretch", key="event_period_table")

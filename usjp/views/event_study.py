@@ -50,6 +50,8 @@ def parse_study_view(params: Mapping[str, str | Sequence[str]], stored: Sequence
         if key not in catalog.CATALOG:
             return f"Ignored unknown series {short(key)!r}."
         spec = catalog.get(key)
+        if not spec.analysable:
+            return f"{spec.label} is not a price or a level: no event statistics (the timeline draws it as bars)."
         if not spec.daily:
             return f"{spec.label} is {spec.frequency}: event statistics need daily data (see the timeline's details)."
         if key not in usable:

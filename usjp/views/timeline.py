@@ -17,6 +17,20 @@ from usjp.views.query import MAX_LIST_CHARS, MAX_PARAM_CHARS, QueryReader, short
 
 MAX_SERIES = 4
 MODES = ("levels", "indexed")
+# Japan's intervention record is drawn only as bars under USD/JPY, never as a line of its own.
+INTERVENTIONS = catalog.INTERVENTIONS
+BARS_UNDER = "usdjpy"
+RELEASES_ON = "1"
+
+
+def line_series(keys: Sequence[str]) -> list[str]:
+    """The keys a reader may pick as lines: every catalog key but the operations records (bars only)."""
+    return [k for k in keys if k in catalog.CATALOG and not catalog.get(k).records_operations]
+
+
+def bar_series(series: Sequence[str]) -> tuple[str, ...]:
+    """The series drawn as bars with these lines: Japan's interventions, under USD/JPY when it is shown."""
+    return (INTERVENTIONS,) if BARS_UNDER in series and INTERVENTIONS in catalog.CATALOG else ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,7 @@ class View:
     importance: int = 1
     event: str | None = None
     mode: str = "levels"
+    releases: bool = False  # scheduled releases drawn in their own lane
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     def window(self, data_start: dt.date, data_end: dt.date) -> tuple[dt.date, dt.date]:
@@ -73,7 +88,7 @@ def parse_view(
 
     `stored` lists the series that have data here; `bounds` is the first and last date of the data.
     """
-    query = QueryReader(params, known=("series", "range", "start", "end", "cat", "imp", "event", "mode"))
+    query = QueryReader(params, known=("series", "range", "start", "end", "cat", "imp", "event", "mode", "releases"))
     notices, single = query.notices, query.single
     view = View()
 
@@ -82,9 +97,14 @@ def parse_view(
         if keys_or_none is not None:
             keys = list(dict.fromkeys(keys_or_none))
             bad = [k for k in keys if k not in catalog.CATALOG]
-            good = [k for k in keys if k in catalog.CATALOG]
+            good = line_series(keys)
+            bars = [k for k in keys if k in catalog.CATALOG and k not in good]
             if bad:
                 notices.append(f"Ignored unknown series {', '.join(repr(short(b)) for b in bad[:5])}.")
+            for key in bars:
+                notices.append(
+                    f"{catalog.get(key).label} is not a line: it is drawn as bars under USD/JPY when USD/JPY is shown."
+                )
             if stored is not None:
                 missing = [k for k in good if k not in stored]
                 good = [k for k in good if k in stored]
@@ -145,6 +165,10 @@ def parse_view(
 
     if mode := query.choice("mode", MODES, "Ignored display mode {value}: use 'levels' or 'indexed'."):
         view = replace(view, mode=mode)
+
+    releases = query.choice("releases", ("0", RELEASES_ON), "Ignored releases={value}: use releases=1 to show them.")
+    if releases is not None:
+        view = replace(view, releases=releases == RELEASES_ON)
     return replace(view, notices=tuple(notices))
 
 
@@ -169,4 +193,6 @@ def to_params(view: View) -> dict[str, str]:
         params["event"] = view.event
     if view.mode != default.mode:
         params["mode"] = view.mode
+    if view.releases:
+        params["releases"] = RELEASES_ON
     return params

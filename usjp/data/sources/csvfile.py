@@ -1,4 +1,4 @@
-"""Read FRED-, yfinance- and TIC-shaped CSV files into tidy date-indexed series.
+"""Read FRED-, yfinance-, TIC- and MoF-shaped CSV files into tidy date-indexed series.
 
 Pure: each reader returns `ParsedSeries` records, named the way their publisher names them, or
 raises `DataFormatError` naming the file, the line and the problem. Which TIC holders to read is
@@ -53,7 +53,7 @@ FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
 FORMATS = (
     "expected FRED (observation_date|DATE,SERIES_ID), yfinance (Date,...,Close,... or the Price/Ticker/Date "
-    "rows) or TIC (date,country,holdings_usd_bn,...)"
+    "rows), TIC (date,country,holdings_usd_bn,...) or Japan's intervention record (date,amount_100m_yen,...)"
 )
 
 
@@ -170,6 +170,10 @@ def _format_of(
         return lambda rows: _read_tic_tidy(rows, path, tic_holders)
     if len(header) == 2 and header[0] == "date" and (holder := _holder_of_column(header[1], tic_holders)):
         return lambda rows: _read_columns(rows, path, {1: f"MFH:{holder}"}, "tic", 2)
+    from usjp.data.sources import mof  # here, not at the top: mof reads its files with this module
+
+    if mof.is_header(header):
+        return lambda rows: mof.parse_rows(rows, path)
     if len(header) >= 2 and header[0].lower() in {"observation_date", "date"} and _looks_like_fred_ids(header[1:]):
         return lambda rows: _read_columns(rows, path, dict(enumerate(header[1:], start=1)), "fred", 2)
     end = text.find("\n")
@@ -177,7 +181,7 @@ def _format_of(
     raise DataFormatError(
         path,
         1,
-        f"unrecognised header: the first line is not a FRED, yfinance or TIC header ({length} characters, "
+        f"unrecognised header: the first line is not a FRED, yfinance or TIC header, nor MoF's ({length} characters, "
         f"{len(header)} field{'' if len(header) == 1 else 's'}); {FORMATS}",
     )
 
