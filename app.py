@@ -18,7 +18,7 @@ pg = st.navigation(
 
 with IMPORT_LOCK:  # not while another session's preload figure is being drawn (see usjp/ui/boot.py)
     # The pages' modules (pandas, Plotly figures, the data layer) are first imported here, under the lock.
-    from usjp.ui import loaders, widgets  # noqa: F401
+    from usjp.ui import loaders, widgets, width  # noqa: F401
     from usjp.ui.refresh import render_refresh_control
 
 chart_code.empty()

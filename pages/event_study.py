@@ -9,7 +9,7 @@ from usjp.ui import boot
 boot.ensure_app_navigation()
 
 from usjp.ui import event_study as ui
-from usjp.ui import loaders, url_state, widgets
+from usjp.ui import loaders, url_state, widgets, width
 from usjp.ui.keys import STUDY as KEYS
 
 # 1/ URL -> widget state
@@ -43,7 +43,7 @@ item = loaders.load_series(series) if series else None
 if paths is None or item is None or paths.paths.empty:
     st.info("No events of this kind fall inside this series' data.")
 else:
-    phone = widgets.is_phone()
+    phone = width.is_compact()
     st.plotly_chart(
         ui.paths_figure(paths, category, item, all_events, phone),
         key=KEYS.paths_chart,
@@ -60,3 +60,4 @@ st.subheader("Method")
 ui.render_method_note()
 
 url.write(ui.current_view(board_view, category, series))
+width.render_probe()  # last: measures the column the charts fill (layout by width, not by browser)

@@ -8,7 +8,7 @@ from usjp.ui import boot
 # by app.py (under its import lock). Why, and the page's other ordering rules: docs/streamlit-notes.md.
 boot.ensure_app_navigation()
 
-from usjp.ui import loaders, url_state, widgets
+from usjp.ui import loaders, url_state, widgets, width
 from usjp.ui import timeline as ui
 from usjp.ui.keys import TIMELINE as KEYS
 
@@ -29,7 +29,7 @@ controls = st.sidebar.container()  # filled after the chart is sent (3/)
 start, end = view.window(data_start, data_end)
 ui.render_releases_notices(view, start, end)
 shown = ui.events_shown(all_events, view, start, end)
-phone = widgets.is_phone()
+phone = width.is_compact()
 
 
 # 2/ The Scale control and the chart: a fragment, so switching the scale reruns only this part
@@ -67,3 +67,4 @@ if view.event in by_id:
     event = by_id[view.event]
     widgets.render_data_notices(loaders.data_notices([k for k in event.series if k not in view.series], stores=False))
     widgets.render_event_details(event, loaders.load_many([*view.series, *event.series]), all_events)
+width.render_probe()  # last: measures the column the charts fill (layout by width, not by browser)

@@ -1,4 +1,4 @@
-"""Widgets shared by pages: the phone check, the event picker, the event details panel with its
+"""Widgets shared by pages: the event picker, the event details panel with its
 "what happened after" tables."""
 
 from __future__ import annotations
@@ -20,12 +20,6 @@ from usjp.ui.markdown import md_escape, md_link
 NO_EVENT = ""
 # Background for |z| (one orange hue, darker = larger, so it reads without colour vision too).
 Z_SHADES = ((3.0, "#C2410C", "#FFFFFF"), (2.0, "#FDBA74", "#1A1A1A"), (1.0, "#FFEDD5", "#1A1A1A"))
-
-
-def is_phone() -> bool:
-    """Phones get the compact chart layout (Streamlit does not tell the viewport width; the browser does)."""
-    agent = st.context.headers.get("User-Agent", "") if st.context.headers else ""
-    return "Mobi" in agent or "Android" in agent
 
 
 def render_data_notices(notices: Sequence[str]) -> None:
