@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from tests.builders import event_fields
 from usjp import events as model
-from usjp.data import events_file
+from usjp.data import events_file, yaml_list
 from usjp.data.events_file import MAX_EVENTS, MAX_FILE_BYTES, MAX_NODES, EventError, load_events_file, parse_events
 from usjp.events import DATE_MAX, DATE_MIN, Event
 from usjp.paths import REPO_ROOT
@@ -119,7 +119,7 @@ def test_a_file_that_grows_after_the_size_check_is_still_cut_off(tmp_path, monke
 
         stat = staticmethod(stale_stat)
 
-    monkeypatch.setattr(events_file, "os", StaleOs())
+    monkeypatch.setattr(yaml_list, "os", StaleOs())
     events, problems, took = timed_load(path)
     assert events == [] and took < FAST
     assert problems == [f"{path}: more than the limit of {MAX_FILE_BYTES:,} bytes"]
@@ -409,7 +409,7 @@ def test_the_real_file_is_well_inside_every_limit():
     assert problems == []
     assert len(REAL.read_bytes()) * 5 < MAX_FILE_BYTES
     assert len(events) * 5 < MAX_EVENTS
-    values = sum(1 for e in yaml.parse(text) if isinstance(e, events_file._NODE_EVENTS))
+    values = sum(1 for e in yaml.parse(text) if isinstance(e, yaml_list._NODE_EVENTS))
     assert values * 5 < MAX_NODES
 
 
@@ -440,4 +440,4 @@ def test_data_readme_states_the_limits():
 def test_the_time_bounds_assume_libyaml():
     """The bounds above are measured with libyaml (PyYAML's wheels bundle it). The pure-Python loader
     gives the same answers but is ~10x slower (the timeline: ~0.8 s; 5,000 unclosed `[`: ~20 s)."""
-    assert yaml.__with_libyaml__ and events_file._YAML_LOADER is yaml.CSafeLoader
+    assert yaml.__with_libyaml__ and yaml_list.YAML_LOADER is yaml.CSafeLoader

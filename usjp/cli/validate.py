@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from usjp import catalog
-from usjp.data import calendar_file, events_file, store, verify
+from usjp.data import calendar_file, events_file, store, verify, yaml_list
 from usjp.events import CATEGORIES, SOURCE_KINDS, STATUSES, Event
 from usjp.paths import data_dir, events_path
 from usjp.releases import RELEASE_KIND_SLUGS, Release
@@ -185,12 +185,11 @@ def _source_lines(path: Path) -> dict[tuple[str, int | None], int]:
 
     Called only after load_events_file read the file: it has passed the size, value-count and alias
     checks, so composing it again (no values built, aliases not expanded) is bounded."""
-    data, problem = events_file._read_bounded(path, str(path))
-    text = None if problem else events_file._decode(data, str(path))[0]
+    text, _problem = yaml_list.read_text(path, str(path))
     if text is None:
         return {}
     try:
-        root = yaml.compose(text, Loader=events_file._YAML_LOADER)
+        root = yaml.compose(text, Loader=yaml_list.YAML_LOADER)
     except yaml.YAMLError:
         return {}
     found: dict[tuple[str, int | None], int] = {}

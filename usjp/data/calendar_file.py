@@ -10,20 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from usjp.data.events_file import (
-    _YAML_LOADER,
-    MAX_FILE_BYTES,
-    MAX_NODES,
-    _alias_expansion,
-    _decode,
-    _label,
-    _read_bounded,
-    _scan,
-    _yaml_line,
-    validate_entries,
-)
+from usjp.data.yaml_list import entries, file_label, read_text, validate_entries
 from usjp.paths import data_dir
 from usjp.releases import Release
 
@@ -43,49 +30,12 @@ def calendar_path() -> Path:
     return data_dir() / "calendar.yaml"
 
 
-def _entries(text: str, path: str | Path) -> tuple[list[tuple[int, object]], list[str]]:
-    """(line, raw value) of each list entry, or the one problem that stops the file being read."""
-    if len(text) > MAX_FILE_BYTES:  # characters: a text handed in, not read from disk
-        return [], [f"{path}: {len(text):,} characters, more than the limit of {MAX_FILE_BYTES:,}"]
-    loader = None
-    try:
-        too_many, alias = _scan(text)
-        if too_many:
-            return [], [f"{path}:{too_many} - yaml: more than {MAX_NODES:,} values (the limit)"]
-        loader = _YAML_LOADER(text)  # a safe loader (C or Python), never yaml.Loader
-        root = loader.get_single_node()
-        if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == "tag:yaml.org,2002:null"):
-            return [], []  # empty file, or `~` alone: no releases
-        expanded, line = _alias_expansion(root) if alias else (0, 0)
-        if expanded is None:
-            return [], [f"{path}:{line} - yaml: an alias (*name) makes the value anchored here contain itself"]
-        if expanded > MAX_FILE_BYTES:
-            return [], [
-                f"{path}:{line} - yaml: aliases (*name) of the value anchored here expand the file to "
-                f"{expanded:,} characters, more than the limit of {MAX_FILE_BYTES:,}"
-            ]
-        if not isinstance(root, yaml.SequenceNode):
-            return [], [f"{path}:{root.start_mark.line + 1} - file: expected a list of releases"]
-        if len(root.value) > MAX_RELEASES:
-            line = root.value[MAX_RELEASES].start_mark.line + 1
-            return [], [f"{path}:{line} - file: {len(root.value):,} entries, more than the limit of {MAX_RELEASES:,}"]
-        raw = loader.construct_document(root)
-    except yaml.YAMLError as exc:
-        reason = getattr(exc, "problem", None) or getattr(exc, "reason", None) or exc
-        return [], [f"{path}:{_yaml_line(exc, text)} - yaml: {reason}"]
-    except RecursionError:  # the pure-Python loader on deep nesting (libyaml stops at 1,000 levels)
-        return [], [f"{path}: the YAML is nested too deeply"]
-    finally:
-        if loader is not None:
-            loader.dispose()
-    return [(node.start_mark.line + 1, item) for node, item in zip(root.value, raw, strict=True)], []
-
-
 def parse_calendar(text: str, path: str | Path = "calendar.yaml") -> tuple[list[Release], list[str]]:
     """Parse and validate; the good releases sorted by (date, time, id) and a list of problems."""
-    entries, problems = _entries(text, path)
-    releases, invalid = validate_entries(entries, Release, path, "release")
-    problems = [*problems, *invalid]
+    found, problems = entries(text, path, "releases", MAX_RELEASES)
+    if problems:
+        return [], problems
+    releases, problems = validate_entries(found, Release, path, "release")
     releases.sort(key=lambda r: (r.date, r.time, r.id))
     return releases, problems
 
@@ -96,11 +46,8 @@ def load_calendar_file(path: Path | None = None, label: str | None = None) -> tu
     `label` names the file in problems (default: `data/calendar.yaml` for the file in the data folder,
     else the path as given)."""
     path = path or calendar_path()
-    label = label or _label(path)
-    data, problem = _read_bounded(path, label)
-    if problem is not None:
-        return [], [problem]
-    text, problem = _decode(data, label)
+    label = label or file_label(path)
+    text, problem = read_text(path, label)
     if problem is not None:
         return [], [problem]
     return parse_calendar(text, label)

@@ -13,33 +13,22 @@ it bounds (documented in data/README.md):
 - MAX_EVENTS (1,000): entries in the list, before any entry is validated. The timeline has ~55 values
   an event, so the two limits agree (1,000 events fit in 2 MB and 100,000 values with room to spare)
   and leave ~7x the ~150 events the timeline is expected to reach.
-- Aliases may not expand the document past MAX_FILE_BYTES characters (see `_alias_expansion`);
+- Aliases may not expand the document past MAX_FILE_BYTES characters (see `yaml_list._alias_expansion`);
   libyaml itself stops at 1,000 levels of nesting.
 - Per field: the model's own limits in usjp/events.py, the date range included.
 """
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
-from typing import TypeVar
 
-import yaml
-from pydantic import BaseModel, ValidationError
-
+from usjp.data.yaml_list import MAX_FILE_BYTES, MAX_NODES, entries, file_label, read_text, validate_entries
 from usjp.events import Event
-from usjp.paths import data_dir, events_path
+from usjp.paths import events_path
 
-M = TypeVar("M", bound=BaseModel)
+__all__ = ["MAX_EVENTS", "MAX_FILE_BYTES", "MAX_NODES", "EventError", "load_events_file", "parse_events", "read_events"]
 
-# libyaml's safe loader when PyYAML was built with it (about 10x faster on the timeline file).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-MAX_FILE_BYTES = 2_000_000
 MAX_EVENTS = 1_000
-MAX_NODES = 100_000  # YAML values (scalars, lists, mappings, aliases): the timeline has ~55 per event
-_MAX_ECHO = 60  # characters of an id or field name from the file repeated in a problem line
 
 
 class EventError(Exception):
@@ -50,220 +39,14 @@ class EventError(Exception):
         super().__init__("\n".join(problems))
 
 
-def _echo(value: object, fallback: str) -> str:
-    """`value` as it may be repeated in a problem line: a short printable string, else `fallback`
-    (a problem line must not carry a megabyte key or terminal escapes from a hostile file)."""
-    if isinstance(value, str | int) and not isinstance(value, bool):
-        text = str(value)
-        if 0 < len(text) <= _MAX_ECHO and text.isprintable():
-            return text
-    return fallback
-
-
-def _yaml_line(exc: yaml.YAMLError, text: str) -> int:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    if mark is not None:
-        return mark.line + 1
-    position = getattr(exc, "position", None)  # a ReaderError (a character YAML does not allow)
-    if isinstance(position, int):
-        return text.count("\n", 0, position) + 1
-    return 0
-
-
-def _alias_expansion(root: yaml.Node) -> tuple[int | None, int]:
-    """For a document that uses aliases: (the characters it would take written out in full, each alias
-    replaced by what it names, counted on the composed node graph without expanding it, or None for a
-    document that contains itself as in `&a [*a]`; the line of a value used more than once). For a
-    document without aliases: (0, 0).
-
-    The safe loaders still expand aliases: ten nested lists of ten aliases each load in a millisecond
-    as a small shared structure, but anything that walks it meets ten billion items (a "billion
-    laughs"). The model itself rejects such a field at its first level, but printing or logging its
-    ValidationError (which shows the input) costs 100x more per level and never ends, and so would a
-    page or json.dumps given the raw data. Refusing anchors outright is not an option: PyYAML's own dumper
-    writes them whenever two entries share a list, and the tests write files that way. So the work is
-    bounded instead: a document may use aliases as long as, written out in full, it would still be
-    within the file size limit; validating it then costs no more than validating a file of that size.
-    Each node is visited once and its size memoised, so this is linear in the file, bomb or not.
-    """
-    size: dict[int, int] = {}
-    on_path: set[int] = set()
-    reused_line = 0
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        key = id(node)
-        if children_done:
-            on_path.discard(key)
-            if isinstance(node, yaml.SequenceNode):
-                size[key] = 1 + sum(size[id(child)] for child in node.value)
-            else:
-                size[key] = 1 + sum(size[id(k)] + size[id(v)] for k, v in node.value)
-            continue
-        if key in on_path:
-            return None, node.start_mark.line + 1
-        if key in size:
-            reused_line = reused_line or node.start_mark.line + 1
-            continue
-        if isinstance(node, yaml.ScalarNode):
-            size[key] = 1 + len(node.value)
-            continue
-        on_path.add(key)
-        stack.append((node, True))
-        children = node.value if isinstance(node, yaml.SequenceNode) else [n for kv in node.value for n in kv]
-        stack.extend((child, False) for child in children)
-    return (size[id(root)], reused_line) if reused_line else (0, 0)
-
-
-_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
-
-
-def _scan(text: str) -> tuple[int, bool]:
-    """(the line of the first YAML value past MAX_NODES, or 0; whether the document uses an alias).
-
-    libyaml turns a 2 MB file of `[1,1,1,...` into a million nodes at ~9 us each (compose, construct):
-    ten seconds. Its event stream costs ~1.5 us a value and is read here only up to the limit, before
-    anything is built, so a file at the limits loads in about a second and a bigger one is refused in
-    a fraction of that. Raises yaml.YAMLError for a syntax error (reported like any other)."""
-    count, alias = 0, False
-    for event in yaml.parse(text, Loader=_YAML_LOADER):
-        if isinstance(event, _NODE_EVENTS):
-            count += 1
-            alias = alias or isinstance(event, yaml.AliasEvent)
-            if count > MAX_NODES:
-                return event.start_mark.line + 1, alias
-    return 0, alias
-
-
 def parse_events(text: str, path: str | Path = "events.yaml") -> tuple[list[Event], list[str]]:
     """Parse and validate; return the good events and a list of problems (empty when all is well)."""
-    if len(text) > MAX_FILE_BYTES:  # characters, not bytes here: a text handed in, not read from disk
-        return [], [f"{path}: {len(text):,} characters, more than the limit of {MAX_FILE_BYTES:,}"]
-    loader = None
-    try:
-        too_many, alias = _scan(text)
-        if too_many:
-            return [], [f"{path}:{too_many} - yaml: more than {MAX_NODES:,} values (the limit)"]
-        loader = _YAML_LOADER(text)  # a safe loader (C or Python), never yaml.Loader
-        root = loader.get_single_node()
-        if isinstance(root, yaml.ScalarNode) and root.tag == "tag:yaml.org,2002:null":
-            root = None  # `~` or `null` alone: no events, like an empty file
-        if root is not None:
-            expanded, line = _alias_expansion(root) if alias else (0, 0)
-            if expanded is None:
-                return [], [f"{path}:{line} - yaml: an alias (*name) makes the value anchored here contain itself"]
-            if expanded > MAX_FILE_BYTES:
-                return [], [
-                    f"{path}:{line} - yaml: aliases (*name) of the value anchored here expand the file to "
-                    f"{expanded:,} characters, more than the limit of {MAX_FILE_BYTES:,}"
-                ]
-            if not isinstance(root, yaml.SequenceNode):
-                return [], [f"{path}:{root.start_mark.line + 1} - file: expected a list of events"]
-            if len(root.value) > MAX_EVENTS:
-                line = root.value[MAX_EVENTS].start_mark.line + 1
-                return [], [f"{path}:{line} - file: {len(root.value):,} entries, more than the limit of {MAX_EVENTS:,}"]
-        raw = [] if root is None else loader.construct_document(root)
-    except yaml.YAMLError as exc:
-        reason = getattr(exc, "problem", None) or getattr(exc, "reason", None) or exc  # `reason`: a ReaderError
-        return [], [f"{path}:{_yaml_line(exc, text)} - yaml: {reason}"]
-    except RecursionError:  # the pure-Python loader on deep nesting (libyaml stops at 1,000 levels)
-        return [], [f"{path}: the YAML is nested too deeply"]
-    finally:
-        if loader is not None:
-            loader.dispose()
-    lines = [item.start_mark.line + 1 for item in root.value] if root is not None else []
-    events, problems = validate_entries(list(zip(lines, raw, strict=True)), Event, path, "event")
+    found, problems = entries(text, path, "events", MAX_EVENTS)
+    if problems:
+        return [], problems
+    events, problems = validate_entries(found, Event, path, "event")
     events.sort(key=lambda e: (e.date, e.id))
     return events, problems
-
-
-def validate_entries(
-    entries: list[tuple[int, object]], model: type[M], path: str | Path, noun: str
-) -> tuple[list[M], list[str]]:
-    """Each (line, entry) through `model`: the valid ones in file order, and one `file:line id field:
-    message` per problem (a duplicate id is one); shared by the events file and the calendar."""
-    good: list[M] = []
-    problems: list[str] = []
-    seen: dict[str, int] = {}
-    for i, (line, item) in enumerate(entries):
-        ident = _echo(item.get("id"), f"#{i + 1}") if isinstance(item, dict) else f"#{i + 1}"
-        if not isinstance(item, dict):
-            problems.append(f"{path}:{line} {ident} entry: expected a mapping of fields")
-            continue
-        try:
-            valid = model.model_validate(item)
-        except ValidationError as exc:
-            for err in exc.errors():
-                field = ".".join(_echo(p, "?") for p in err["loc"]) or noun
-                message = err["msg"].removeprefix("Value error, ")
-                if ":" in message and not err["loc"]:
-                    field, _, message = message.partition(": ")
-                problems.append(f"{path}:{line} {ident} {field}: {message}")
-            continue
-        ident = valid.id  # type: ignore[attr-defined]
-        if ident in seen:
-            problems.append(f"{path}:{line} {ident} id: duplicate of the {noun} on line {seen[ident]}")
-            continue
-        seen[ident] = line
-        good.append(valid)
-    return good, problems
-
-
-def _label(path: Path) -> str:
-    """How problems name the file: `data/events.yaml` for a file in the data folder, else the path."""
-    try:
-        return str(Path(data_dir().name) / path.resolve().relative_to(data_dir().resolve()))
-    except (ValueError, OSError):
-        return str(path)
-
-
-def _kind(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return name
-    return "not a regular file"
-
-
-def _read_bounded(path: Path, label: str) -> tuple[bytes | None, str | None]:
-    """The file's bytes, or a problem: checked to be a regular file of at most MAX_FILE_BYTES before a
-    byte is read. A FIFO or device is never opened (opening a FIFO blocks until a writer comes); the
-    open is non-blocking and the check repeated on the opened file, so a swap between stat and open
-    cannot slip one through; the read stops one byte past the limit whatever the file does meanwhile."""
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            return None, f"{label}: not a regular file ({_kind(info.st_mode)})"
-        if info.st_size > MAX_FILE_BYTES:
-            return None, f"{label}: {info.st_size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}"
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as fh:
-            opened = os.fstat(fh.fileno())
-            if not stat.S_ISREG(opened.st_mode):
-                return None, f"{label}: not a regular file ({_kind(opened.st_mode)})"
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        return None, f"{label}: missing (no such file)"
-    except OSError as exc:
-        return None, f"{label}: cannot be read ({exc.strerror or type(exc).__name__})"
-    if len(data) > MAX_FILE_BYTES:
-        return None, f"{label}: more than the limit of {MAX_FILE_BYTES:,} bytes"
-    return data, None
-
-
-def _decode(data: bytes, label: str) -> tuple[str | None, str | None]:
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - line_start + 1  # in bytes, 1-based
-        return None, f"{label}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x} at column {column})"
 
 
 def load_events_file(path: Path | None = None, label: str | None = None) -> tuple[list[Event], list[str]]:
@@ -272,11 +55,8 @@ def load_events_file(path: Path | None = None, label: str | None = None) -> tupl
     `label` names the file in problems (default: `data/events.yaml` for the file in the data folder,
     else the path as given)."""
     path = path or events_path()
-    label = label or _label(path)
-    data, problem = _read_bounded(path, label)
-    if problem is not None:
-        return [], [problem]
-    text, problem = _decode(data, label)
+    label = label or file_label(path)
+    text, problem = read_text(path, label)
     if problem is not None:
         return [], [problem]
     return parse_events(text, label)
