@@ -108,3 +108,13 @@ def test_no_events_in_data_and_too_few_placebo_dates():
     crowded = [make_event(id=f"e{i}", date=str(days[i])) for i in range(6, 29)]
     few = analysis.aligned_paths(UST10Y, values, crowded, crowded, margin=0)
     assert few.band_low is None and "placebo" in few.reasons and few.draws == 0
+
+
+def test_scoreboard_leaves_out_events_older_than_a_series_history(walk):
+    days = [d.date() for d in walk.index]
+    old = make_event(id="old", date="1995-04-10")  # before `walk` starts, inside the longer series
+    new = make_event(id="new", date=str(days[300]))
+    longer = pd.concat([business_series([100.0] * 50, end="1995-04-28"), walk + 100])
+    board = analysis.compute_scoreboard([old, new], [(UST10Y, walk), (USDJPY, longer)])
+    assert set(board.loc[board["series"] == "ust10y", "event_id"]) == {"new"}
+    assert set(board.loc[board["series"] == "usdjpy", "event_id"]) == {"old", "new"}

@@ -1,4 +1,4 @@
-"""The scoreboard: every event x every daily series x every window, one row each, largest |z| first.
+"""The scoreboard: every event x every daily series that covers it x every window, one row each, largest |z| first.
 
 `confounders` names the other timeline events in each window and `releases` the scheduled releases
 (data/calendar.yaml), both as comma-separated ids in date order.
@@ -29,7 +29,10 @@ def compute_scoreboard(
     windows: Sequence[Window] = DEFAULT_WINDOWS,
     releases: Sequence[Release] = (),
 ) -> pd.DataFrame:
-    """Every event x every daily series x every window, one row each (pure: time it, cache it).
+    """Every event x every daily series that covers it x every window, one row each (pure: time it,
+    cache it). A series covers an event when it has an observation before the event's market date: an
+    event older than a series' history (Japan's interventions of the 1990s against the 10-year yield
+    stored from 2010) has nothing to say about it, so it gets no rows rather than rows of blanks.
 
     Numbers are NaN where a statistic cannot be computed; `note` then says why. Sorted by |z|,
     largest first, rows without z last.
@@ -40,6 +43,8 @@ def compute_scoreboard(
             continue
         prepared = PreparedSeries(spec, values, events, releases)
         for event in events:
+            if prepared.t0_of[event.id] == 0:  # no observation before the event: outside the series' history
+                continue
             result = event_stats(event, spec, prepared, windows, ())
             for w in result.windows:
                 reasons = {**result.reasons, **w.reasons}

@@ -187,7 +187,7 @@ def _scoreboard(version: tuple, windows: tuple[str, ...]) -> pd.DataFrame:
 
 
 def load_scoreboard(windows: tuple[Window, ...] = analysis.DEFAULT_WINDOWS) -> pd.DataFrame:
-    """Every event x every stored daily series x `windows`, computed once per data version."""
+    """Every event x every stored daily series that covers it x `windows`, computed once per data version."""
     return _scoreboard(data_version(), tuple(w.key for w in windows))
 
 
