@@ -247,11 +247,11 @@ def test_added_panels_add_height_and_leave_the_series_panel_its_pixels(compact):
 
 def test_the_view_and_the_figure_agree_on_the_series_the_bars_go_under():
     assert view_module.BARS_UNDER == figure_module.BARS_UNDER
-    assert view_module.bar_series(("ust10y", "usdjpy")) == (view_module.INTERVENTIONS,)
+    assert view_module.bar_series(("ust10y", "usdjpy")) == (catalog.INTERVENTIONS,)
     assert view_module.bar_series(("ust10y",)) == ()
 
 
 def test_the_intervention_record_is_never_offered_as_a_line():
-    assert view_module.INTERVENTIONS in catalog.CATALOG
+    assert catalog.INTERVENTIONS in catalog.CATALOG
     keys = [s.key for s in catalog.SERIES]
-    assert view_module.line_series(keys) == [k for k in keys if k != view_module.INTERVENTIONS]
+    assert view_module.line_series(keys) == [k for k in keys if k != catalog.INTERVENTIONS]

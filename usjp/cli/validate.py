@@ -26,7 +26,7 @@ import yaml
 
 from usjp import catalog
 from usjp.data import calendar_file, events_file, store, verify, yaml_list
-from usjp.events import CATEGORIES, SOURCE_KINDS, STATUSES, Event
+from usjp.events import CATEGORIES, SOURCE_KINDS, STATUSES, Event, tally
 from usjp.paths import data_dir, events_path
 from usjp.releases import RELEASE_KIND_SLUGS, Release
 
@@ -145,16 +145,16 @@ def _report(checking: list[str]) -> dict:
 
 
 def _event_counts(events: Sequence[Event]) -> dict:
-    """How the events that passed divide by status and category, and what their sources and quotes are."""
-    sources = [s for e in events for s in e.sources]
-    by_kind = {kind: sum(s.kind == kind for s in sources) for kind in SOURCE_KINDS}
+    """How the events that passed divide by status and category, and what their sources and quotes are
+    (events.tally's counts, with a zero for every status, category and kind that has none)."""
+    t = tally(events)
     return {
-        "events_by_status": {slug: sum(e.status == slug for e in events) for slug in STATUSES},
-        "events_by_category": {slug: sum(e.category == slug for e in events) for slug in CATEGORIES},
-        "sources_by_kind": {**by_kind, "unclassified": sum(s.kind is None for s in sources)},
-        "sources_without_url": sum(not s.url for s in sources),
-        "sources_with_description": sum(s.title is None for s in sources),
-        "quotes_with_original": sum(e.quote is not None and e.quote.original is not None for e in events),
+        "events_by_status": {slug: t.by_status.get(slug, 0) for slug in STATUSES},
+        "events_by_category": {slug: t.by_category.get(slug, 0) for slug in CATEGORIES},
+        "sources_by_kind": {kind: t.sources_by_kind.get(kind, 0) for kind in (*SOURCE_KINDS, "unclassified")},
+        "sources_without_url": sum(not s.url for e in events for s in e.sources),  # the model requires one
+        "sources_with_description": t.described_sources,
+        "quotes_with_original": t.quotes_with_original,
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -114,20 +115,29 @@ def _load_curated(version: tuple[int, int]) -> tuple[list[Event], list[str]]:
 # record (usjp/data/interventions.py), so the key holds both versions.
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _load_events(version: tuple) -> list[Event]:
-    curated = _load_curated(version[:2])[0]
+    curated = _load_curated(version[:2])[0]  # the key's first two: the events file's version
     record = load_series(catalog.INTERVENTIONS)
     return curated if record is None else interventions.intervention_events(record.values, curated)
 
 
-def events_version() -> tuple:
-    """The events file's modification time and size, and the intervention record's fingerprint: part of
-    every cache key that depends on events."""
+def _file_version(path: Path) -> tuple[int, int]:
+    """A file's modification time and size ((0, -1) when it cannot be read): a cache key for what is read
+    from it, so an edited file is read again."""
     try:
-        stat = events_path().stat()
-        file = (stat.st_mtime_ns, stat.st_size)
+        stat = path.stat()
     except OSError:
-        file = (0, -1)
-    return (*file, series_version(catalog.INTERVENTIONS))
+        return 0, -1
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _events_file_version() -> tuple[int, int]:
+    return _file_version(events_path())
+
+
+def events_version() -> tuple:
+    """The events file's version and the intervention record's fingerprint: part of every cache key that
+    depends on the timeline's events."""
+    return (*_events_file_version(), series_version(catalog.INTERVENTIONS))
 
 
 def load_events() -> list[Event]:
@@ -138,12 +148,12 @@ def load_events() -> list[Event]:
 
 def load_curated_events() -> list[Event]:
     """Only the events of data/events.yaml that passed validation (the timeline's own, written by us)."""
-    return _load_curated(events_version()[:2])[0]
+    return _load_curated(_events_file_version())[0]
 
 
 def events_problems() -> list[str]:
     """What is wrong with the events file (`file:line id field: message` each), or [] when nothing is."""
-    return _load_curated(events_version()[:2])[1]
+    return _load_curated(_events_file_version())[1]
 
 
 # -- scheduled releases (data/calendar.yaml) --------------------------------------------------------
@@ -154,12 +164,8 @@ def _load_releases(version: tuple[int, int]) -> tuple[list[Release], list[str]]:
 
 
 def calendar_version() -> tuple[int, int]:
-    """The calendar file's modification time and size: part of every cache key that depends on releases."""
-    try:
-        stat = calendar_file.calendar_path().stat()
-    except OSError:
-        return 0, -1
-    return stat.st_mtime_ns, stat.st_size
+    """The calendar file's version: part of every cache key that depends on releases."""
+    return _file_version(calendar_file.calendar_path())
 
 
 def load_releases() -> tuple[list[Release], list[str]]:

@@ -17,8 +17,8 @@ from usjp.views.query import MAX_LIST_CHARS, MAX_PARAM_CHARS, QueryReader, short
 
 MAX_SERIES = 4
 MODES = ("levels", "indexed")
-# Japan's intervention record is drawn only as bars under USD/JPY, never as a line of its own.
-INTERVENTIONS = catalog.INTERVENTIONS
+# Japan's intervention record (catalog.INTERVENTIONS) is drawn only as bars under USD/JPY, never as a
+# line of its own.
 BARS_UNDER = "usdjpy"
 RELEASES_ON = "1"
 
@@ -30,7 +30,7 @@ def line_series(keys: Sequence[str]) -> list[str]:
 
 def bar_series(series: Sequence[str]) -> tuple[str, ...]:
     """The series drawn as bars with these lines: Japan's interventions, under USD/JPY when it is shown."""
-    return (INTERVENTIONS,) if BARS_UNDER in series and INTERVENTIONS in catalog.CATALOG else ()
+    return (catalog.INTERVENTIONS,) if BARS_UNDER in series else ()
 
 
 @dataclass(frozen=True)
