@@ -49,6 +49,7 @@ else:
         key=KEYS.paths_chart,
         theme=None,
         config=ui.paths_config(category, series, phone),
+        alt=ui.paths_alt(paths, category, item),
     )
     st.caption(widgets.caption_of(item))
     ui.render_verdict(paths, category)

@@ -8,7 +8,7 @@ from usjp.ui import boot
 # by app.py (under its import lock). Why, and the page's other ordering rules: docs/streamlit-notes.md.
 boot.ensure_app_navigation()
 
-from usjp.ui import loaders, url_state, widgets, width
+from usjp.ui import loaders, publish, url_state, widgets, width, zoom
 from usjp.ui import timeline as ui
 from usjp.ui.keys import TIMELINE as KEYS
 
@@ -19,7 +19,7 @@ available = ui.series_choices(loaders.available_keys())
 data_start, data_end = loaders.date_bounds()
 url = ui.binding(list(by_id), available, (data_start, data_end))
 url.sync()
-ui.take_chart_click()
+ui.take_chart_click((data_start, data_end))
 view = ui.current_view()
 url_state.render_notices()
 widgets.render_events_notice(loaders.events_problems(), len(all_events))
@@ -29,7 +29,7 @@ controls = st.sidebar.container()  # filled after the chart is sent (3/)
 start, end = view.window(data_start, data_end)
 ui.render_releases_notices(view, start, end)
 shown = ui.events_shown(all_events, view, start, end)
-phone = width.is_compact()
+column = width.column_width()
 
 
 # 2/ The Scale control and the chart: a fragment, so switching the scale reruns only this part
@@ -40,12 +40,13 @@ def chart_panel() -> None:
     ui.render_scale_control()
     shown_view = ui.current_view()
     st.plotly_chart(
-        loaders.load_timeline_figure(shown_view, start, end, phone),
+        loaders.load_timeline_figure(shown_view, start, end, column),
         key=KEYS.chart,
         on_select="rerun",
         selection_mode="points",
         theme=None,
-        config=ui.chart_config(shown_view, phone),
+        config=ui.chart_config(shown_view, column),
+        alt=publish.alt_text(shown_view, start, end),
     )
     url.write(shown_view)
 
@@ -55,11 +56,16 @@ chart_panel()
 # 3/ The sidebar controls (their values are already in session state), then provenance
 with controls:
     ui.render_controls(available, data_start, data_end)
+    ui.render_annotation_controls(shown)
+zoom.render_watch(KEYS.chart, KEYS.zoom, ui.zoom_to((start, end)), (data_start, data_end))
 loaded = loaders.load_many(view.series)
 if bars := ui.interventions_drawn(view, start, end):
     loaded.append(bars)
 if loaded:  # one element for all the lines (and the bars): fewer to redraw per rerun
     st.caption("  \n".join(widgets.caption_of(item) for item in loaded))
+
+publish.render_data_table(view, start, end)
+publish.render_panel(view, start, end, shown)
 
 # 4/ The selected event's details
 widgets.render_event_picker(shown, KEYS.event)
@@ -68,3 +74,4 @@ if view.event in by_id:
     widgets.render_data_notices(loaders.data_notices([k for k in event.series if k not in view.series], stores=False))
     widgets.render_event_details(event, loaders.load_many([*view.series, *event.series]), all_events)
 width.render_probe()  # last: measures the column the charts fill (layout by width, not by browser)
+publish.prewarm_renderer()  # after the chart: the first export then finds the renderer started

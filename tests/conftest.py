@@ -3,6 +3,7 @@ and the network stand-ins `online` / `offline` (defined in tests/live_support.py
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import pytest
 
 from tests.live_support import offline, online  # noqa: F401 (fixtures for every test)
 from tests.support import REPO
+
+# Tests start the export renderer only when they export (the app starts it in the background after a
+# timeline page is sent; AppTest runs and test servers would each start a browser for nothing).
+os.environ.setdefault("USJP_EXPORT_PREWARM", "0")
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"  # what each file is and where it came from: README.md
 

@@ -46,6 +46,10 @@ class Unit:
     axis_title: str
     hover: str  # Plotly hovertemplate fragment for the value
 
+    def text(self, value: float) -> str:
+        """A value as the hover writes it ('4.01%', '¥143.20'), for words outside Plotly (alt text)."""
+        return self.hover.replace("%{y:", "{:").format(value)
+
 
 UNITS: dict[str, Unit] = {
     u.name: u

@@ -11,6 +11,7 @@ import pytest
 
 from tests.e2e import harness
 from tests.e2e.support import url_query
+from usjp.data import events_file
 from usjp.ui.nav import PAGES
 
 pytestmark = pytest.mark.e2e
@@ -187,7 +188,11 @@ def test_lane_labels_ticks_and_footer_fit_the_figure(open_tab, server, size, eve
     tab = open_tab(harness.DESKTOP if size == "desktop" else harness.PHONE).goto(server.url(HOME.url_path, query))
     boxes = tab.page.evaluate(LABEL_BOXES)
     notes = [n for n in boxes["notes"] if "○" not in n["text"]]  # less the marker key, drawn with open markers
-    assert len(notes) == (2 if event else 1)  # the footer, and the selected event's label
+    assert len([n for n in notes if "Data as of" in n["text"]]) == 1  # one footer
+    if event:  # the selected event's label is drawn (its label field, in the band of labels)
+        label = next(e.label for e in events_file.read_events() if e.id == event)
+        # (shortened with an ellipsis when wider than a phone's plot)
+        assert any(label.startswith(n["text"].removesuffix("…")) and len(n["text"]) > 8 for n in notes), notes
     assert len(boxes["lanes"]) >= 6 and boxes["ticks"]
     for label in boxes["lanes"] + boxes["ticks"]:  # left of the plot, inside the figure
         assert boxes["svg"]["left"] - 0.5 <= label["left"] and label["right"] <= boxes["plotLeft"] + 0.5, label

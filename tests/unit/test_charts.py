@@ -71,10 +71,12 @@ def test_confirmed_events_are_one_marker_trace_laned_and_coloured_by_category(fi
     assert set(events) == {"a", "b", "c"}
     a, b = events["a"], events["b"]
     assert markers.customdata[a][2] == "Tariffs" and markers.customdata[b][2] == "Currency"  # hover line
-    assert markers.y[a] == markers.y[events["c"]] != markers.y[b]  # a lane per category
+    # A lane per category; a and c (same lane, same day) in two rows of it, so neither hides the other.
+    assert round(markers.y[a]) == round(markers.y[events["c"]]) != round(markers.y[b])
+    assert markers.y[a] != markers.y[events["c"]]
     assert markers.marker.color[a] == category("tariff").colour and markers.marker.color[b] == category("fx").colour
     assert markers.marker.symbol[a] == category("tariff").symbol  # filled: the category's own symbol
-    assert figure.layout.yaxis3.ticktext[figure.layout.yaxis3.tickvals.index(markers.y[b])] == "Currency"
+    assert figure.layout.yaxis3.ticktext[figure.layout.yaxis3.tickvals.index(round(markers.y[b]))] == "Currency"
     assert "%{customdata[1]}" in markers.hovertemplate
     assert markers.customdata[b][3] == "10Y +20 bp"  # headline move reaches the hover
     assert markers.customdata[a][4] == ""  # a confirmed event's hover says nothing about its sourcing

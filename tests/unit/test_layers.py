@@ -1,7 +1,8 @@
 """The import arrows between the app's layers: a scan of every import in app.py, pages/ and usjp/.
 
-    app.py, pages/ -> usjp/ui -> usjp/{views, figures, publish, analysis, data}
+    app.py, pages/ -> usjp/ui -> usjp/{publish, figures, views, analysis, data}
         -> usjp/{catalog, events, releases, paths}
+    (publish draws through figures; figures draw a view, so they read usjp.views' View records)
     usjp/cli (and `python -m usjp`) may import anything except usjp.ui.
 
 Imports inside functions (lazy imports) and under `if TYPE_CHECKING:` count too: they are arrows all
@@ -26,8 +27,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "entry": {"ui"},  # app.py and pages/: usjp.ui only (plus Streamlit and the standard library)
     "ui": {"ui", "views", "figures", "publish", "analysis", "data", "data.sources", "cli", "root", *CORE},
     "views": {"views", "analysis", *CORE},
-    "figures": {"figures", "analysis", *CORE},
-    "publish": {"publish", "figures", "analysis", *CORE},
+    "figures": {"figures", "views", "analysis", *CORE},
+    "publish": {"publish", "figures", "views", "analysis", *CORE},
     "analysis": {"analysis", "catalog", "events", "releases"},
     "data": {"data", "data.sources", *CORE},
     "data.sources": {"data.sources"},
@@ -149,7 +150,7 @@ def test_every_import_follows_the_layer_arrows():
         ("usjp/figures/style.py", "from usjp.ui import loaders"),
         ("usjp/figures/style.py", "def lazy():\n    import usjp.ui.loaders"),
         ("usjp/figures/style.py", "from ..ui import loaders"),
-        ("usjp/figures/style.py", "from usjp.views.timeline import View"),
+        ("usjp/figures/style.py", "from usjp.publish import csv_file"),
         ("usjp/figures/style.py", "from usjp.data import store"),
         ("usjp/views/timeline.py", "from usjp.figures import credits"),
         ("usjp/analysis/paths.py", "from usjp import paths"),

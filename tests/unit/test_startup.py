@@ -180,10 +180,10 @@ def test_timeline_page_keeps_its_ordering_rules():
     panel = ast.unparse(fragments[0])
     assert "chart_click_pending()" in panel and "st.rerun()" in panel and ".write(" in panel
     chart = code.index(f"{fragments[0].name}()")
-    order = [first(".sync()"), first("take_chart_click()"), first("st.sidebar.container()"), chart]
+    order = [first(".sync()"), first("take_chart_click("), first("st.sidebar.container()"), chart]
     assert order == sorted(order), "URL sync, then the click, then the sidebar slot, then the chart"
     assert chart < first("render_controls("), "the chart is sent before the sidebar controls are drawn"
-    assert first("take_chart_click()") < first("render_event_picker("), "the click is taken before the picker"
+    assert first("take_chart_click(") < first("render_event_picker("), "the click is taken before the picker"
 
 
 def test_the_streamlit_flag_the_boot_guard_sets_still_exists():

@@ -152,8 +152,11 @@ def test_no_bars_and_no_empty_panel_when_there_is_nothing_to_draw(series, start,
 
 def test_without_a_record_the_chart_is_as_before():
     with_none = chart([usdjpy("2022-01-03", "2022-12-30")], start="2022-01-03", end="2022-12-30")
-    assert not bars_of(with_none)
-    assert with_none.layout.height == 640
+    with_record = chart(
+        [usdjpy("2025-02-03", "2025-08-29")], start="2025-02-03", end="2025-08-29", interventions=intervention_record()
+    )
+    assert not bars_of(with_none) and not bars_of(with_record)
+    assert with_none.layout.height == with_record.layout.height
 
 
 def test_zero_and_missing_values_are_not_operations():
@@ -233,16 +236,30 @@ def test_release_text_is_escaped_in_the_hover():
 @pytest.mark.parametrize("compact", [False, True])
 def test_added_panels_add_height_and_leave_the_series_panel_its_pixels(compact):
     base = panels(6, height=640, margins=200, bars=False, releases=False, compact=compact)
-    both = panels(6, height=640, margins=200, bars=True, releases=True, compact=compact)
-    assert both.height > base.height == 640
+    both = panels(6, height=640, margins=200, bars=True, releases=True, compact=compact, band=True)
+    assert both.height > base.height > 640
 
     def pixels(span, geometry):
         return (span[1] - span[0]) * (geometry.height - 200)
 
     assert pixels(both.main, both) == pytest.approx(pixels(base.main, base), abs=1)
     assert pixels(both.lanes, both) == pytest.approx(pixels(base.lanes, base), abs=1)
+    assert pixels(base.main, base) == pytest.approx(640 - 200, abs=1)  # `height` is the series' plus margins
     spans = [both.releases, both.lanes, both.bars, both.main]
     assert all(low[1] < high[0] for low, high in itertools.pairwise(spans))  # stacked, none overlapping
+    assert both.main[1] < 1.0 == base.main[1]  # the band of labels above the series
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_an_export_of_fixed_size_is_that_size_whatever_its_panels(compact):
+    for bars, releases, band in itertools.product((False, True), repeat=3):
+        shape = {"bars": bars, "releases": releases, "compact": compact, "band": band, "exact": True}
+        assert panels(6, height=900, margins=200, **shape).height == 900
+        # Too small for the lanes and the panels: taller, with the series at their least height.
+        small = panels(6, height=320, margins=200, **shape)
+        assert small.height > 320
+        series_px = (small.main[1] - small.main[0]) * (small.height - 200)
+        assert series_px == pytest.approx(figure_module.MIN_SERIES_PX, abs=1)
 
 
 def test_the_view_and_the_figure_agree_on_the_series_the_bars_go_under():

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from usjp.cli import importer, refresh, stats, validate
+from usjp.cli import export, importer, refresh, stats, validate
 
-COMMANDS = (validate, importer, refresh, stats)
+COMMANDS = (validate, importer, refresh, stats, export)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m usjp", description="US–Japan trade-tension dashboard: data and statistics commands."
+        prog="python -m usjp", description="US–Japan trade-tension dashboard: data, statistics and export commands."
     )
     sub = parser.add_subparsers(dest="command", required=True)
     for command in COMMANDS:

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from usjp import analysis
 from usjp.analysis import AlignedPaths, Window
-from usjp.catalog import DAILY_HISTORY_START, USDJPY_HISTORY_START, SeriesSpec
+from usjp.catalog import DAILY_HISTORY_START, UNITS, USDJPY_HISTORY_START, SeriesSpec
 from usjp.events import Event, Tally, category, status
 from usjp.paths import method_path
 
@@ -125,8 +125,11 @@ def date_span(start: dt.date, end: dt.date) -> str:
     return f"{start:%b %Y}" if same_month else f"{start:%b %Y} – {end:%b %Y}"
 
 
-def timeline_title(specs: Sequence[SeriesSpec], start: dt.date, end: dt.date) -> str:
-    """'US 10-year Treasury yield and USD/JPY, Feb 2025 – Aug 2025' (short names for three or more)."""
+def timeline_title(
+    specs: Sequence[SeriesSpec], start: dt.date, end: dt.date, indexed_from: dt.date | None = None
+) -> str:
+    """'US 10-year Treasury yield and USD/JPY, Feb 2025 – Aug 2025' (short names for three or more);
+    indexed: '..., indexed, start = 100 (3 Feb 2025)' (each line's first value in the window is its 100)."""
     names = [series_name(s) if len(specs) <= 2 else s.short for s in specs]
     if not names:
         joined = "No data"
@@ -134,7 +137,8 @@ def timeline_title(specs: Sequence[SeriesSpec], start: dt.date, end: dt.date) ->
         joined = names[0]
     else:
         joined = ", ".join(names[:-1]) + " and " + names[-1]
-    return f"{joined}, {date_span(start, end)}"
+    scale = f", indexed, start = 100 ({indexed_from:%-d %b %Y})" if indexed_from else ""
+    return f"{joined}, {date_span(start, end)}{scale}"
 
 
 def timeline_subtitle(shown: Sequence[Event]) -> str:
@@ -143,8 +147,45 @@ def timeline_subtitle(shown: Sequence[Event]) -> str:
     return f"{len(shown)} US–Japan trade-tension events below, by category; dotted lines: headline events{extra}"
 
 
+def line_summary(spec: SeriesSpec, values: Sequence[tuple[dt.date, float]], indexed: bool) -> str:
+    """'US 10-year Treasury yield rose from 4.01% on 4 Apr 2025 to 4.48% on 11 Apr 2025; high 4.59% on 21 May
+    2025, low 3.86% on 4 Apr 2025' (indexed: the index values, start = 100)."""
+    if not values:
+        return f"{series_name(spec)}: no data in this range"
+
+    def text(v: float) -> str:
+        return f"{v:.1f}" if indexed else UNITS[spec.unit].text(v) if spec.unit in UNITS else f"{v:,.2f}"
+
+    (d0, v0), (d1, v1) = values[0], values[-1]
+    high = max(values, key=lambda dv: dv[1])
+    low = min(values, key=lambda dv: dv[1])
+    verb = "rose" if v1 > v0 else "fell" if v1 < v0 else "was unchanged"
+    return (
+        f"{series_name(spec)} {verb} from {text(v0)} on {d0:%-d %b %Y} to {text(v1)} on {d1:%-d %b %Y}; "
+        f"high {text(high[1])} on {high[0]:%-d %b %Y}, low {text(low[1])} on {low[0]:%-d %b %Y}"
+    )
+
+
+def timeline_alt(
+    lines: Sequence[str], start: dt.date, end: dt.date, shown: Sequence[Event], labelled: Sequence[Event]
+) -> str:
+    """The chart in words for a screen reader and an image's description: what is plotted, each line's
+    start, end, high and low (`lines`, from `line_summary`), the events and the labelled ones."""
+    names = "; ".join(lines) if lines else "No data"
+    text = f"Line chart, {date_span(start, end)}. {names}. {len(shown)} events are marked below the lines by category"
+    if labelled:
+        text += "; labelled: " + "; ".join(f"{e.label} ({e.date:%-d %b %Y})" for e in labelled)
+    return text + "."
+
+
 def timeline_sources(specs: Sequence[SeriesSpec]) -> list[str]:
-    return [*(source_line(s) for s in specs), f"{EVENTS_CREDIT}; each event cites its reporting"]
+    """One source line per publisher ('Source: Board of Governors of the Federal Reserve System, FRED
+    DGS10 and FRED DEXJPUS'), then the events' credit."""
+    by_publisher: dict[str, list[str]] = {}
+    for spec in specs:
+        by_publisher.setdefault(spec.publisher.split(",")[0], []).append(spec.citation)
+    lines = [f"Source: {publisher}, {' and '.join(ids)}" for publisher, ids in by_publisher.items()]
+    return [*lines, f"{EVENTS_CREDIT}; each event cites its reporting"]
 
 
 # -- event statistics -----------------------------------------------------------------------------

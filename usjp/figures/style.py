@@ -28,9 +28,11 @@ def escape(text: str) -> str:
 
 
 def wrap(text: str, width: int) -> str:
-    """Escape, then break into lines of at most `width` characters at spaces (Plotly titles don't wrap)."""
+    """Escape, then break into lines of at most `width` characters at spaces (Plotly titles don't wrap);
+    a word longer than a line (a long link) is cut into pieces of a line each."""
     lines: list[str] = []
-    for word in text.split():
+    words = [w[i : i + width] for w in text.split() for i in range(0, len(w), max(width, 1))]
+    for word in words:
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
@@ -123,8 +125,15 @@ def frame_layout(
 
 
 def export_config(filename: str, compact: bool = False) -> dict:
-    """Plotly options: a 2x PNG named `filename`, no Plotly logo; on a phone no toolbar (it covers the title)."""
-    config: dict = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename}}
+    """Plotly options: a 2x PNG named `filename`, no Plotly logo, a double-click resets to the view's range;
+    on a phone no toolbar (it covers the title)."""
+    # A double-click goes back to the view's own range ("reset"), not to a range fitted to everything drawn
+    # (shaded periods reach past it), which the title, the URL and the labels would not match.
+    config: dict = {
+        "displaylogo": False,
+        "doubleClick": "reset",
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
+    }
     if compact:
         config["displayModeBar"] = False
     return config

@@ -13,8 +13,10 @@ import plotly.graph_objects as go
 
 from usjp.catalog import UNITS, SeriesSpec
 from usjp.events import CATEGORIES, Event, category, status
+from usjp.figures import labels as label_layout
+from usjp.figures import markers as marker_layout
 from usjp.figures import timeline_words as words
-from usjp.figures.style import IMPORTANCE_SIZE, SERIES_COLORS, escape, frame_layout, line_count, wrap
+from usjp.figures.style import IMPORTANCE_SIZE, SERIES_COLORS, escape, footer_text, frame_layout, line_count, wrap
 from usjp.releases import Release
 
 # The interventions are drawn under this series, and only when it is shown.
@@ -25,6 +27,14 @@ BOUGHT_YEN, SOLD_YEN = "#2166AC", "#B2182B"
 RELEASE_COLOUR = "#767676"  # light, yet 4.5:1 on white
 OPEN_LINE_WIDTH = 2.5  # an open marker's ring: thick enough to read at the smallest size
 SELECTED_RING = "#000000"
+CLUSTER_TEXT = "#FFFFFF"
+LABEL_SIZE = {False: 12, True: 11}  # px, by compact
+LABEL_ROW_PX = 20
+LABEL_ROWS = {False: 3, True: 2}
+LANE_MIN_PX = 16  # an export short of room squeezes its lanes to this before it grows taller
+LANE_PX = {False: 28, True: 24}  # one category's lane: room for three rows of markers (usjp.figures.markers)
+COMPACT_BELOW_PX = 640  # a figure narrower than this takes the compact layout
+MIN_SERIES_PX = 120  # the series panel's least height
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,11 @@ def build_timeline_figure(
     uirevision: str | None = None,
     interventions: RecordedSeries | None = None,
     releases: Sequence[Release] = (),
+    labels: Sequence[str] | None = None,
+    note: str = "",
+    link: str = "",
+    width: int = 1000,
+    exact: bool = False,
 ) -> go.Figure:
     """The home chart: series on top (second axis for a second unit, or indexed), event lanes below.
 
@@ -82,6 +97,14 @@ def build_timeline_figure(
     `releases` in a lane of their own at the bottom (hover only: they are not events).
     `headlines` maps event id -> a short "what happened after" line for the hover.
     `compact` is the phone layout: thin margins, axis labels inside the plot, wrapped text.
+    `labels`: the ids of the events to label in the band above the series (None: the headline events
+    shown), the selected one always first; placed without overlap for a figure `width` px wide (see
+    usjp.figures.labels), the number left out said in the subtitle. Markers are arranged in rows per
+    lane for the same width so none hides another (usjp.figures.markers); clusters name their events.
+    `note`: the reader's own line, first in the footer; `link`: the live view's address, last in it.
+    `height` is the figure's height without the lanes and the panels under the series; with `exact`
+    (exports), `height` and `width` are the figure's whole size and the series panel gets what is left
+    (at least MIN_SERIES_PX: a size too small is made taller).
     `uirevision` keeps the reader's zoom across reruns while it stays the same.
     Traces and layout are plain dicts validated once by the Figure constructor (a third of the time
     of add_trace/update_layout calls, which validate property by property).
@@ -91,17 +114,35 @@ def build_timeline_figure(
     lane_of = _lanes(events)
     under = any(s.key == BARS_UNDER for s in series)
     bars = intervention_days(interventions.values, start, end) if interventions is not None and under else None
-    marks = [r for r in releases if start <= r.date <= end]
-    traces = _series_traces(series, units, indexed)
-    traces += _event_traces(events, lane_of, selected, headlines or {})
-    footer = list(source_lines)
+    ticks = [r for r in releases if start <= r.date <= end]
+    margin = _margins(units, indexed, lane_of, title, compact=compact, releases=bool(ticks), footer_lines=0)
+    plot_px = max(width - margin["l"] - margin["r"], 50)
+    chosen = labelled(events, labels, selected)
+    placed = label_layout.place(
+        [
+            label_layout.Wanted(
+                e.id,
+                marker_layout.x_px(e.date, start, end, plot_px),
+                label_layout.fit_text(e.label, LABEL_SIZE[compact], plot_px),
+            )
+            for e in chosen
+        ],
+        plot_px,
+        LABEL_ROWS[compact],
+        LABEL_SIZE[compact],
+    )
+    if placed.dropped:
+        subtitle = (
+            f"{subtitle}; {words.labels_dropped(len(placed.dropped))}"
+            if subtitle
+            else words.labels_dropped(len(placed.dropped))
+        )
+    footer = [note] if note else []
+    footer += source_lines
     if bars is not None and interventions is not None:
-        traces.append(_bar_trace(bars, start, end, compact))
         footer.append(words.interventions_source(interventions.spec))
-    if marks:
-        traces.append(_release_trace(marks))
-    shapes, annotations = _event_marks(events, selected, start=start, end=end, compact=compact)
-    layout = _layout(
+    by_id = {e.id: e for e in events}
+    layout, lane_px = _layout(
         units,
         indexed,
         lane_of,
@@ -109,17 +150,37 @@ def build_timeline_figure(
         end=end,
         title=title,
         subtitle=subtitle,
-        footer=[*footer, as_of],
+        footer=[*footer, as_of, link],
         height=height,
+        width=width,
+        exact=exact,
         compact=compact,
         uirevision=uirevision,
-        shapes=shapes,
-        annotations=annotations,
+        events=events,
+        selected=selected,
+        placed=[(p, by_id[p.key]) for p in placed.placed],
+        legend=[s.label for s in series],
         key=words.marker_key(events),
         bars=bars is not None,
-        releases=bool(marks),
+        releases=bool(ticks),
     )
+    marks = marker_layout.arrange(events, lane_of, start, end, plot_px, lane_px)
+    traces = _series_traces(series, units, indexed)
+    traces += _event_traces(marks, selected, headlines or {})
+    if bars is not None:
+        traces.append(_bar_trace(bars, start, end, plot_px))
+    if ticks:
+        traces.append(_release_trace(ticks))
     return go.Figure(data=traces, layout=layout)
+
+
+def labelled(events: Sequence[Event], labels: Sequence[str] | None, selected: str | None) -> list[Event]:
+    """The events to label, in order of priority: the selected one, then the reader's choice in its
+    order (or, by default, the headline events by date); only events the figure shows."""
+    by_id = {e.id: e for e in events}
+    wanted = list(labels) if labels is not None else [e.id for e in events if e.importance == 3]
+    ordered = dict.fromkeys([*([selected] if selected else []), *wanted])
+    return [by_id[i] for i in ordered if i in by_id]
 
 
 def intervention_days(values: pd.Series, start: dt.date, end: dt.date) -> pd.Series | None:
@@ -167,51 +228,62 @@ EVENT_HOVER = (
 )
 
 
-def _event_traces(
-    events: Sequence[Event], lane_of: dict[str, int], selected: str | None, headlines: dict[str, str]
-) -> list[dict]:
+CLUSTER_HOVER = "<b>%{customdata[1]}</b><br>%{customdata[3]}<extra></extra>"
+CLUSTER_LISTED = 8  # events named in a cluster's hover; the rest are counted
+ZOOM_PREFIX = "zoom:"  # a cluster's customdata[0]: "zoom:FIRST:LAST" (a click zooms to its events)
+
+
+def _event_traces(marks: Sequence[marker_layout.Mark], selected: str | None, headlines: dict[str, str]) -> list[dict]:
     """The events in the lane strip: a trace of filled markers (confirmed), one of open markers (thinner
-    sourcing, thicker ring, the status in the hover), and a ring round the selected event; no trace
-    without events."""
-    chosen = sorted((e for e in events if e.category in lane_of), key=lambda e: lane_of[e.category])
+    sourcing, thicker ring, the status in the hover), one of clusters (a count; the hover names them),
+    and a ring round the selected event's marker; no trace without markers."""
+    singles = [m for m in marks if not m.cluster]
     traces = []
     for hollow in (False, True):
-        group = [e for e in chosen if status(e.status).hollow == hollow]
+        group = [m for m in singles if status(m.events[0].status).hollow == hollow]
         if group:
             line = {"width": OPEN_LINE_WIDTH} if hollow else {"color": "#FFFFFF", "width": 1}
             name = "Events, open markers" if hollow else "Events"
-            traces.append(_marker_trace(group, lane_of, headlines, name=name, hollow=hollow, line=line))
-    ring = [e for e in chosen if e.id == selected]
+            traces.append(_marker_trace(group, headlines, name=name, hollow=hollow, line=line))
+    clusters = [m for m in marks if m.cluster]
+    if clusters:
+        traces.append(_cluster_trace(clusters))
+    ring = [m for m in marks if any(e.id == selected for e in m.events)]
     if ring:
-        e = ring[0]
-        trace = _marker_trace(ring, lane_of, headlines, name="Selected event", hollow=True, line={"width": [3]})
+        m = ring[0]
+        trace = _marker_trace([m], headlines, name="Selected event", hollow=True, line={"width": [3]})
         # An open ring a size larger, in black: it rings filled and open markers alike. The width is an
         # array, as the events' per-point properties are (the browser tests read the selection from it).
-        trace["marker"].update(color=SELECTED_RING, size=[IMPORTANCE_SIZE[e.importance] + 8])
+        trace["marker"].update(
+            color=SELECTED_RING, size=[m.size + 8], symbol=["circle-open"] if m.cluster else trace["marker"]["symbol"]
+        )
         traces.append(trace)
     return traces
 
 
 def _marker_trace(
-    group: Sequence[Event], lane_of: dict[str, int], headlines: dict[str, str], *, name: str, hollow: bool, line: dict
+    group: Sequence[marker_layout.Mark], headlines: dict[str, str], *, name: str, hollow: bool, line: dict
 ) -> dict:
-    """One marker trace for `group`: lane, colour, size by importance, the category's symbol (its open
-    variant when `hollow`), and the hover (title, date, category, sourcing, what happened after)."""
+    """One marker trace for single-event marks: lane row, colour, size by importance, the category's
+    symbol (its open variant when `hollow`), and the hover (title, date, category, sourcing, what
+    happened after)."""
     suffix = "-open" if hollow else ""
-    notes = [words.sourcing_note(e) for e in group]
+    events = [m.events[0] for m in group]
+    notes = [words.sourcing_note(e) for e in events]
     return {
         "type": "scatter",
-        "x": [pd.Timestamp(e.date) for e in group],
-        "y": [lane_of[e.category] for e in group],
+        "x": [pd.Timestamp(m.date) for m in group],
+        "y": [m.y for m in group],
         "mode": "markers",
         "name": escape(name),
         "yaxis": "y3",
         "showlegend": False,
+        "cliponaxis": False,  # a marker on the first or last day is drawn whole
         "marker": {
-            "color": [category(e.category).colour for e in group],
-            "size": [IMPORTANCE_SIZE[e.importance] for e in group],
+            "color": [category(e.category).colour for e in events],
+            "size": [IMPORTANCE_SIZE[e.importance] for e in events],
             "line": line,
-            "symbol": [category(e.category).symbol + suffix for e in group],
+            "symbol": [category(e.category).symbol + suffix for e in events],
         },
         "customdata": [
             [
@@ -221,20 +293,53 @@ def _marker_trace(
                 escape(headlines.get(e.id, "")),
                 f" · {note}" if note else "",
             ]
-            for e, note in zip(group, notes, strict=True)
+            for e, note in zip(events, notes, strict=True)
         ],
         "hovertemplate": EVENT_HOVER,
     }
 
 
-def _bar_width(start: dt.date, end: dt.date, compact: bool) -> float:
+def _cluster_trace(clusters: Sequence[marker_layout.Mark]) -> dict:
+    """Markers that stand for several events of a lane too close to draw apart: the count on a circle in
+    the category's colour; the hover names them (CLUSTER_LISTED at most) and a click zooms to them."""
+    return {
+        "type": "scatter",
+        "x": [pd.Timestamp(m.date) for m in clusters],
+        "y": [m.y for m in clusters],
+        "mode": "markers+text",
+        "name": "Events, grouped",
+        "yaxis": "y3",
+        "showlegend": False,
+        "cliponaxis": False,
+        "text": [str(len(m.events)) for m in clusters],
+        "textposition": "middle center",
+        "textfont": {"size": 9, "color": CLUSTER_TEXT},
+        "marker": {
+            "color": [category(m.events[0].category).colour for m in clusters],
+            "size": [m.size for m in clusters],
+            "symbol": "circle",
+            "line": {"color": "#FFFFFF", "width": 1},
+        },
+        "customdata": [
+            [
+                f"{ZOOM_PREFIX}{m.first.isoformat()}:{m.last.isoformat()}",
+                escape(words.cluster_title(len(m.events), m.first, m.last)),
+                category(m.events[0].category).label,
+                "<br>".join(escape(line) for line in words.cluster_lines(m.events, CLUSTER_LISTED)),
+            ]
+            for m in clusters
+        ],
+        "hovertemplate": CLUSTER_HOVER,
+    }
+
+
+def _bar_width(start: dt.date, end: dt.date, plot_px: float) -> float:
     """A bar's width in milliseconds: one day, or about four pixels when a day is narrower than that."""
-    plot_px = 300 if compact else 700  # the plot's width, roughly (the figure is as wide as its column)
     days = max(1.0, (end - start).days / plot_px * 4)
     return days * 86_400_000
 
 
-def _bar_trace(days: pd.Series, start: dt.date, end: dt.date, compact: bool) -> dict:
+def _bar_trace(days: pd.Series, start: dt.date, end: dt.date, plot_px: float) -> dict:
     """Japan's interventions as bars in ¥ trillion, up for yen bought, down for yen sold."""
     amounts = days.to_numpy(dtype=float)
     return {
@@ -244,7 +349,7 @@ def _bar_trace(days: pd.Series, start: dt.date, end: dt.date, compact: bool) -> 
         "yaxis": "y4",
         "name": "Japan's interventions",
         "showlegend": False,
-        "width": _bar_width(start, end, compact),
+        "width": _bar_width(start, end, plot_px),
         "marker": {"color": [BOUGHT_YEN if a > 0 else SOLD_YEN for a in amounts], "line": {"width": 0}},
         "hovertext": [escape(words.intervention_hover(d.date(), a)) for d, a in zip(days.index, amounts, strict=True)],
         "hovertemplate": "%{hovertext}<extra></extra>",
@@ -274,11 +379,17 @@ def _release_trace(marks: Sequence[Release]) -> dict:
 
 
 def _event_marks(
-    events: Sequence[Event], selected: str | None, *, start: dt.date, end: dt.date, compact: bool
+    events: Sequence[Event],
+    selected: str | None,
+    placed: Sequence[tuple[label_layout.Placed, Event]],
+    *,
+    top: float,
+    compact: bool,
 ) -> tuple[list[dict], list[dict]]:
-    """Shapes and annotations across the chart: shaded spans, lines at headline events and at the
-    selected one, and the selected event's title."""
+    """Shapes and annotations: shaded spans, lines at headline, labelled and selected events (up to the
+    series' top, `top` in paper units), and the labels in the band above it with their leader lines."""
     shapes, annotations = [], []
+    labelled = {e.id for _, e in placed}
     for e in events:
         if e.end is not None:
             shapes.append(
@@ -289,21 +400,22 @@ def _event_marks(
                     "x0": pd.Timestamp(e.date),
                     "x1": pd.Timestamp(e.end),
                     "y0": 0.0,
-                    "y1": 1.0,
+                    "y1": top,
                     "fillcolor": category(e.category).colour,
                     "opacity": 0.10,
                     "line": {"width": 0},
                     "layer": "below",
                 }
             )
-        if e.importance == 3 or e.id == selected:
-            shapes.append(_event_line(e, strong=e.id == selected))
-        if e.id == selected:
-            annotations.append(_selected_label(e, start=start, end=end, compact=compact))
+        if e.importance == 3 or e.id == selected or e.id in labelled:
+            shapes.append(_event_line(e, strong=e.id == selected, top=top))
+    # Higher rows first: a lower label's background then hides a leader line passing behind it.
+    for spot, e in sorted(placed, key=lambda pe: -pe[0].row):
+        annotations.append(_label(e, spot, top=top, compact=compact, strong=e.id == selected))
     return shapes, annotations
 
 
-def _event_line(e: Event, *, strong: bool) -> dict:
+def _event_line(e: Event, *, strong: bool, top: float = 1.0) -> dict:
     """A line across the chart at the event: dotted in its colour, solid black when selected."""
     return {
         "type": "line",
@@ -312,7 +424,7 @@ def _event_line(e: Event, *, strong: bool) -> dict:
         "x0": pd.Timestamp(e.date),
         "x1": pd.Timestamp(e.date),
         "y0": 0.0,
-        "y1": 1.0,
+        "y1": top,
         "line": {
             "color": "#000000" if strong else category(e.category).colour,
             "width": 1.5 if strong else 1,
@@ -323,30 +435,35 @@ def _event_line(e: Event, *, strong: bool) -> dict:
     }
 
 
-def _selected_label(e: Event, *, start: dt.date, end: dt.date, compact: bool) -> dict:
-    """The selected event's title at the top of its line."""
-    # The label reads away from the nearer edge, so it never runs off the chart; shorter on a phone.
-    right_half = (e.date - start) > (end - start) / 2
-    most = 26 if compact else 60
+def _label(e: Event, spot: label_layout.Placed, *, top: float, compact: bool, strong: bool) -> dict:
+    """An event's label in its row of the band, with a leader line down to the event's date."""
     return {
         "xref": "x",
         "yref": "paper",
         "x": pd.Timestamp(e.date),
-        "y": 1.0,
-        "yanchor": "top",
-        "xanchor": "right" if right_half else "left",
-        "xshift": -4 if right_half else 4,
-        "text": escape(e.title if len(e.title) <= most else e.title[: most - 1].rstrip() + "…"),
-        "showarrow": False,
-        "font": {"size": 12, "color": "#000000"},
-        "bgcolor": "rgba(255,255,255,0.85)",
+        "y": top,
+        "axref": "pixel",
+        "ayref": "pixel",
+        "ax": round(spot.centre - spot.x, 1),
+        "ay": -round(LABEL_ROW_PX * spot.row + LABEL_ROW_PX / 2 + 4, 1),
+        "showarrow": True,
+        "arrowhead": 0,
+        "arrowwidth": 1,
+        "arrowcolor": "#000000" if strong else "#9A9A9A",
+        "standoff": 0,
+        "text": f"<b>{escape(spot.text)}</b>" if strong else escape(spot.text),
+        "font": {"size": LABEL_SIZE[compact], "color": "#000000" if strong else "#333333"},
+        "bgcolor": "rgba(255,255,255,0.92)",
+        "borderpad": 1,
     }
 
 
 @dataclass(frozen=True)
 class Panels:
     """The chart's stacked panels as y domains (fractions of the plot's height), bottom to top, and the
-    figure's height: each added panel adds its own pixels, so the series keep the height they had."""
+    figure's height. The series get `series_px`; the band of labels above them, the event lanes, the
+    intervention bars and the releases' lane add their own pixels, so adding one never squeezes the
+    series (except in an export of fixed size, where the series get what is left)."""
 
     main: tuple[float, float]
     lanes: tuple[float, float]
@@ -355,16 +472,33 @@ class Panels:
     height: int
 
 
-def panels(n_lanes: int, *, height: int, margins: int, bars: bool, releases: bool, compact: bool) -> Panels:
-    """Releases (a thin lane) at the bottom, then the event lanes, the intervention bars, the series."""
-    plot = height - margins  # the plot's height without the added panels
-    lanes = min(0.30, 0.04 + 0.032 * max(n_lanes, 1)) * plot
-    gap = 0.06 * plot  # room for the marker key between the lanes and what is above them
-    bar_px, bar_gap = ((52 if compact else 64), 28) if bars else (0, 0)  # bar_gap: the panel's label
+def panels(
+    n_lanes: int,
+    *,
+    height: int,
+    margins: int,
+    bars: bool,
+    releases: bool,
+    compact: bool,
+    band: bool = False,
+    exact: bool = False,
+    lane_px: float | None = None,
+    tight: bool = False,
+) -> Panels:
+    """Releases (a thin lane) at the bottom, then the event lanes, the intervention bars, the series and
+    the band of labels. `height` is the series' height plus `margins`, or with `exact` the whole figure's."""
+    lanes_px = (lane_px or LANE_PX[compact]) * max(n_lanes, 1) + 8
+    gap = 26  # room for the marker key between the lanes and what is above them
+    bar_px, bar_gap = ((44 if tight else 52 if compact else 64), 28) if bars else (0, 0)  # bar_gap: its label
     rel_px, rel_gap = (18, 8) if releases else (0, 0)
-    total = plot + bar_px + bar_gap + rel_px + rel_gap
+    band_px = LABEL_ROWS[compact] * LABEL_ROW_PX + 6 if band else 0
+    extra = lanes_px + gap + bar_px + bar_gap + rel_px + rel_gap + band_px
+    # An export of fixed size gives the series what is left, but never less than MIN_SERIES_PX: a size
+    # too small for the lanes and the panels gets a taller figure rather than an unreadable one.
+    series_px = max(height - margins - (extra if exact else 0), MIN_SERIES_PX)
+    total = series_px + extra
     y = rel_px + rel_gap
-    lanes_span = (y, y + lanes)
+    lanes_span = (y, y + lanes_px)
     bars_span = (lanes_span[1] + gap, lanes_span[1] + gap + bar_px)
     main_bottom = bars_span[1] + bar_gap if bars else lanes_span[1] + gap
 
@@ -372,12 +506,74 @@ def panels(n_lanes: int, *, height: int, margins: int, bars: bool, releases: boo
         return (round(span[0] / total, 4), round(span[1] / total, 4))
 
     return Panels(
-        main=(round(main_bottom / total, 4), 1.0),
+        main=(round(main_bottom / total, 4), round((main_bottom + series_px) / total, 4)),
         lanes=share(lanes_span),
         bars=share(bars_span) if bars else None,
         releases=share((0.0, rel_px)) if releases else None,
-        height=round(height + total - plot),
+        height=round(total + margins),
     )
+
+
+def _margins(
+    units: list[str],
+    indexed: bool,
+    lane_of: dict[str, int],
+    title: str,
+    *,
+    compact: bool,
+    releases: bool,
+    footer_lines: int,
+) -> dict:
+    """The figure's margins, set here rather than grown by Plotly's automargin: automargin makes Plotly.js
+    measure the labels and draw the figure a second time on every update (about 16 ms of a 170 ms
+    interaction). The y axes' labels sit in these margins, so they skip Plotly's per-label overflow
+    check too (ticklabeloverflow "allow": 5 ms less per draw); the x axis keeps it for its end labels."""
+    lane_labels = [category(c).short if compact else category(c).label for c in lane_of]
+    release_label = words.releases_lane(compact)
+    longest = max((len(label) for label in [*lane_labels, *([release_label] if releases else [])]), default=0)
+    left = max(48 if compact else 90, round(longest * (5.8 if compact else 7.6)) + (14 if compact else 28))
+    right_axis = len(units) == 2 and not indexed
+    return {
+        "l": left,
+        # Without a right axis, room for half a cluster marker at the plot's right edge.
+        "r": (44 if compact else 76) if right_axis else 24,
+        "t": 80 + (40 if compact else 0),  # the title's lines are added by the caller
+        "b": 40 + 16 * footer_lines,  # footer_lines: after wrapping
+    }
+
+
+TOP_PAD = 14
+LEGEND_ROW_PX = 22
+
+
+def _top(title: str, subtitle: str, legend: Sequence[str], chars: int, legend_px: float, compact: bool) -> int:
+    """The top margin: the title's and the subtitle's lines as wrapped, and the legend's rows (Plotly
+    wraps a horizontal legend that does not fit), so none of them runs into the next."""
+    title_px = line_count(wrap(title, chars)) * (22 if compact else 26)
+    sub_px = line_count(wrap(subtitle, int(chars * 1.5))) * (16 if compact else 17) if subtitle else 0
+    rows = legend_rows(legend, legend_px if not compact else legend_px - 8, 12)
+    return TOP_PAD + title_px + 8 + sub_px + 10 + rows * LEGEND_ROW_PX + 6
+
+
+def legend_rows(names: Sequence[str], room_px: float, size: float) -> int:
+    """How many rows Plotly's horizontal legend takes for these names in `room_px` (0 when it is not
+    drawn: one line has none)."""
+    if len(names) < 2:
+        return 0
+    rows, used = 1, 0.0
+    for name in names:
+        item = label_layout.text_width(name, size) + 46  # the line sample and the gaps
+        if used and used + item > room_px:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def title_chars(width: int, compact: bool) -> int:
+    """How many characters of the bold title fit on a line of a figure `width` px wide (the subtitle
+    takes half as many again, the footer 1.4 times as many: smaller type)."""
+    size = 17 if compact else 20
+    return max(24, min(110, int((width - 24) / (size * 0.66))))
 
 
 def _layout(
@@ -391,51 +587,56 @@ def _layout(
     subtitle: str,
     footer: list[str],
     height: int,
+    width: int,
+    exact: bool,
     compact: bool,
     uirevision: str | None,
-    shapes: list[dict],
-    annotations: list[dict],
+    events: Sequence[Event],
+    selected: str | None,
+    placed: Sequence[tuple[label_layout.Placed, Event]],
+    legend: Sequence[str] = (),
     key: str = "",
     bars: bool = False,
     releases: bool = False,
-) -> dict:
-    """Geometry (margins, the panels' share of the height) and the layout around it."""
-    width = 34 if compact else 80
-    # Margins are set here, not grown by Plotly's automargin: automargin makes Plotly.js measure the
-    # labels and draw the figure a second time on every update (about 16 ms of a 170 ms interaction).
-    # The y axes' labels sit in those margins, so they skip Plotly's per-label overflow check too
-    # (ticklabeloverflow "allow": 5 ms less per draw); the x axis keeps it for its end labels.
-    lane_labels = [category(c).short if compact else category(c).label for c in lane_of]
-    release_label = words.releases_lane(compact)
-    longest = max((len(label) for label in [*lane_labels, *([release_label] if releases else [])]), default=0)
-    left = max(48 if compact else 90, round(longest * (5.8 if compact else 7.6)) + (14 if compact else 28))
+) -> tuple[dict, float]:
+    """Geometry (margins, the panels' share of the height) and the layout around it, and the height of
+    a lane in px (less than LANE_PX when an export of fixed size is short of room)."""
+    chars = title_chars(width, compact)
+    title_lines, title_line = line_count(wrap(title, chars)), (22 if compact else 26)
+    footer_lines = line_count(footer_text(footer, int(chars * 1.4)))
+    margin = _margins(units, indexed, lane_of, title, compact=compact, releases=releases, footer_lines=footer_lines)
+    margin["t"] = _top(title, subtitle, legend, chars, width if compact else width - margin["l"], compact)
     right_axis = len(units) == 2 and not indexed
-    margin = {
-        "l": left,
-        "r": (44 if compact else 76) if right_axis else 16,
-        "t": 80 + 24 * line_count(wrap(title, width)) + (40 if compact else 0),
-        "b": 40 + 16 * len(footer) * (2 if compact else 1),
-    }
-    geometry = panels(
-        len(lane_of), height=height, margins=margin["t"] + margin["b"], bars=bars, releases=releases, compact=compact
-    )
-    notes = [*annotations]
+    shape = {"bars": bars, "releases": releases, "compact": compact, "band": bool(placed), "exact": exact}
+    lane_px = LANE_PX[compact]
+    geometry = panels(len(lane_of), height=height, margins=margin["t"] + margin["b"], **shape)
+    short = geometry.height - height if exact else 0
+    if short > 0:  # squeeze the lanes (down to LANE_MIN_PX) before the figure grows taller than asked
+        lane_px = max(LANE_MIN_PX, lane_px - short / max(len(lane_of), 1))
+        geometry = panels(
+            len(lane_of), height=height, margins=margin["t"] + margin["b"], lane_px=lane_px, tight=True, **shape
+        )
+    shapes, notes = _event_marks(events, selected, placed, top=geometry.main[1], compact=compact)
     if key:
         notes.append(_note(key, geometry.lanes[1], compact, right=True))
     if geometry.bars:
         # On a phone the label starts at the figure's edge, as the footer does: the plot alone is too narrow.
         shift = -(margin["l"] - 8) if compact else 0
         notes.append(_note(words.intervention_axis(compact), geometry.bars[1], compact, right=False, xshift=shift))
+    width_chars = chars
+    lane_labels = [category(c).short if compact else category(c).label for c in lane_of]
+    release_label = words.releases_lane(compact)
     frame = frame_layout(
         title,
         subtitle,
         footer,
-        width=width,
-        subtitle_width=int(width * 1.5),
+        width=width_chars,
+        subtitle_width=int(width_chars * 1.5),
         compact=compact,
         height=geometry.height,
         margin=margin,
-        title_place={"y": 0.98},
+        # Plotly lifts a title of several lines by about half a line (measured: 2 and 3 lines alike).
+        title_place={"y": 1 - (TOP_PAD + (title_line / 2 if title_lines > 1 else 0)) / geometry.height},
         footer_shift=-40,
         subtitle_size=12 if compact else 13,
         annotations=notes,
@@ -449,13 +650,18 @@ def _layout(
         "zeroline": False,
         "fixedrange": True,
     }
+    if compact:  # the legend may start at the figure's edge, as the footer does: the plot alone is narrow
+        frame["legend"]["x"] = -(margin["l"] - 8) / max(width - margin["l"] - margin["r"], 1)
     layout = dict(
         frame,
         uirevision=uirevision,
+        **({"width": width} if exact else {}),
         hovermode="closest",
         dragmode="zoom",
         xaxis={
             "range": [pd.Timestamp(start), pd.Timestamp(end)],
+            "nticks": max(3, int((width - margin["l"] - margin["r"]) / (70 if compact else 90))),
+            "tickangle": 0,
             "showgrid": True,
             "anchor": "y5" if releases else "y3",
             "automargin": False,
@@ -512,7 +718,7 @@ def _layout(
             "ticktext": [escape(release_label)],
             "showgrid": False,
         }
-    return layout
+    return layout, lane_px
 
 
 def _note(text: str, y: float, compact: bool, *, right: bool, xshift: int = 0) -> dict:

@@ -46,6 +46,36 @@ def event_option(event: Event) -> str:
     return f"{event.date:%d %b %Y} · {event.title}" + (f" ({note.lower()})" if note else "")
 
 
+# -- labels and clusters ----------------------------------------------------------------------------
+def labels_dropped(n: int) -> str:
+    """'2 labels left out for lack of room' (in the subtitle, so a chart never hides that it hid some)."""
+    return f"{n} label{'s' if n != 1 else ''} left out for lack of room"
+
+
+def cluster_title(n: int, first: dt.date, last: dt.date) -> str:
+    """'3 events, 2–4 May 2025' (a cluster's hover heading)."""
+    if first == last:
+        when = f"{first:%-d %b %Y}"
+    elif (first.year, first.month) == (last.year, last.month):
+        when = f"{first:%-d}–{last:%-d %b %Y}"
+    elif first.year == last.year:
+        when = f"{first:%-d %b} – {last:%-d %b %Y}"
+    else:
+        when = f"{first:%-d %b %Y} – {last:%-d %b %Y}"
+    return f"{n} events, {when}"
+
+
+def cluster_lines(events: Iterable[Event], listed: int) -> list[str]:
+    """The events a cluster stands for, one per line ('02 May · Kato: ...'), at most `listed`, then
+    'and 12 more', then what a click does."""
+    ordered = sorted(events, key=lambda e: (e.date, e.id))
+    lines = [f"{e.date:%d %b %Y} · {e.title}" for e in ordered[:listed]]
+    if len(ordered) > listed:
+        lines.append(f"and {len(ordered) - listed} more")
+    lines.append("Click to zoom in on them")
+    return lines
+
+
 # -- interventions --------------------------------------------------------------------------------
 def intervention_axis(compact: bool = False) -> str:
     """The intervention panel's label: its unit and which way is which (the bars' colours say it too)."""

@@ -155,6 +155,11 @@ def paths_figure(
     )
 
 
+def paths_alt(paths: AlignedPaths, slug: str, item: StoredSeries) -> str:
+    """The aligned-paths chart in words: its title and the verdict it shows."""
+    return f"Line chart. {credits.paths_title(item.spec, paths, slug)}. {credits.verdict(paths, slug)}"
+
+
 def paths_config(slug: str, series: str, phone: bool) -> dict:
     """The chart toolbar's PNG is named after the category and series."""
     return export_config(f"usjp-paths-{slug}-{series}", phone)

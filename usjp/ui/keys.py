@@ -17,11 +17,17 @@ class TimelineKeys:
     mode: str = "w_mode"
     event: str = "w_event"
     releases: str = "w_releases"
+    label_mode: str = "w_label_mode"
+    labels: str = "w_labels"
+    title: str = "w_title"
+    subtitle: str = "w_subtitle"
+    note: str = "w_note"
     chart: str = "timeline_chart"
+    zoom: str = "timeline_zoom"
 
     def widgets(self) -> tuple[str, ...]:
-        """The keys whose state the URL restores (the chart's selection is not part of a view)."""
-        return tuple(k for k in astuple(self) if k != self.chart)
+        """The keys whose state the URL restores (the chart's selection and zoom watch are not part of a view)."""
+        return tuple(k for k in astuple(self) if k not in (self.chart, self.zoom))
 
 
 @dataclass(frozen=True)

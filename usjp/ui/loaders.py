@@ -18,9 +18,8 @@ from usjp import analysis, catalog
 from usjp.analysis import AlignedPaths, Window
 from usjp.data import calendar_file, events_file, interventions, store, verify
 from usjp.data.store import StoredSeries
-from usjp.events import Event, filter_events
-from usjp.figures import credits
-from usjp.figures.timeline import SeriesView, build_timeline_figure
+from usjp.events import Event
+from usjp.figures import credits, timeline_view
 from usjp.paths import events_path
 from usjp.releases import Release
 from usjp.views.timeline import View, bar_series
@@ -213,20 +212,7 @@ def load_headlines(
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _headlines(version: tuple, daily: tuple[str, ...], window_key: str) -> dict[str, str]:
-    window = analysis.parse_window(window_key)
-    loaded = load_many(daily)
-    board = analysis.compute_scoreboard(load_events(), [(i.spec, i.values) for i in loaded], (window,))
-    rows = board[board["change"].notna()]
-    moves: dict[str, list[tuple[str, float, str, float | None]]] = {}
-    for item in loaded:
-        own = rows[rows["series"] == item.spec.key]
-        # Plain lists, not itertuples: its namedtuple class and Arrow-string iteration cost a first
-        # visit ~50 ms.
-        columns = (own[c].tolist() for c in ("event_id", "change", "unit", "z"))
-        for event_id, change, unit, z in zip(*columns, strict=True):
-            z = None if pd.isna(z) else float(z)
-            moves.setdefault(event_id, []).append((item.spec.short, float(change), unit, z))
-    return {event_id: credits.combined_headline(found, window.steps) for event_id, found in moves.items()}
+    return timeline_view.headlines(load_events(), load_many(daily), analysis.parse_window(window_key))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -245,13 +231,24 @@ def load_aligned(category: str, series: str) -> AlignedPaths | None:
 
 
 # -- the timeline figure --------------------------------------------------------------------------
-def load_timeline_figure(view: View, start: dt.date, end: dt.date, phone: bool) -> go.Figure:
-    """The chart of a view, built once per view and data version and then shared: a rerun that
-    changes something else, and the next reader of the same view, reuse it. Never modify it (a test
-    checks that drawing it leaves it as built)."""
+def load_timeline_figure(view: View, start: dt.date, end: dt.date, width: int) -> go.Figure:
+    """The chart of a view laid out for a column `width` px wide, built once per view, width and data
+    version and then shared: a rerun that changes something else, and the next reader of the same view,
+    reuse it. Never modify it (a test checks that drawing it leaves it as built)."""
     versions = tuple(series_version(k) for k in (*view.series, *bar_series(view.series)))
     calendar = calendar_version() if view.releases else None
-    return _timeline_figure(replace(view, notices=()), start, end, phone, versions, events_version(), calendar)
+    return _timeline_figure(replace(view, notices=()), start, end, width, versions, events_version(), calendar)
+
+
+def timeline_data(view: View) -> timeline_view.TimelineData:
+    """What the view's figure is drawn from, through the cached loaders (the CLI reads the stores)."""
+    return timeline_view.TimelineData(
+        series=load_many(view.series),
+        events=load_events(),
+        headlines=load_headlines(view.series),
+        releases=load_releases()[0] if view.releases else (),
+        interventions=next(iter(load_many(bar_series(view.series))), None),
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -259,30 +256,11 @@ def _timeline_figure(
     view: View,
     start: dt.date,
     end: dt.date,
-    phone: bool,
+    width: int,
     versions: tuple,
     events_version: tuple,
     calendar: tuple[int, int] | None = None,  # the calendar file's version when releases are shown
 ) -> go.Figure:
-    loaded = load_many(view.series)
-    shown = filter_events(load_events(), view.categories, view.importance, start, end)
-    window = slice(pd.Timestamp(start), pd.Timestamp(end))
-    specs = [s.spec for s in loaded]
-    return build_timeline_figure(
-        [SeriesView(s.spec.key, s.spec.label, s.spec.short, s.spec.unit, s.values[window]) for s in loaded],
-        shown,
-        start=start,
-        end=end,
-        title=credits.timeline_title(specs, start, end),
-        subtitle=credits.timeline_subtitle(shown),
-        source_lines=credits.timeline_sources(specs),
-        as_of=credits.as_of_line(loaded),
-        mode=view.mode,
-        selected=view.event,
-        headlines=load_headlines(view.series),
-        compact=phone,
-        height=720 if phone else 640,
-        uirevision=f"{view.series}{start}{end}{view.mode}",
-        interventions=next(iter(load_many(bar_series(view.series))), None),
-        releases=load_releases()[0] if view.releases else (),
+    return timeline_view.figure_for_view(
+        view, start, end, timeline_data(view), width=width, uirevision=f"{view.series}{start}{end}{view.mode}"
     )

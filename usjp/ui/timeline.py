@@ -4,34 +4,40 @@ marker clicks, and what the chart draws besides lines and events (Japan's interv
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import streamlit as st
 
 from usjp import catalog
 from usjp.data.store import StoredSeries
-from usjp.events import CATEGORIES, Event, category, filter_events
+from usjp.events import CATEGORIES, Event, category
 from usjp.figures import timeline_words as words
 from usjp.figures.style import export_config
-from usjp.figures.timeline import intervention_days
+from usjp.figures.timeline import COMPACT_BELOW_PX, ZOOM_PREFIX, intervention_days
+from usjp.figures.timeline_view import shown_events
+from usjp.figures.timeline_words import event_option
 from usjp.ui import loaders
 from usjp.ui.keys import TIMELINE as KEYS
 from usjp.ui.markdown import md_escape
 from usjp.ui.url_state import UrlBinding
 from usjp.ui.widgets import NO_EVENT
 from usjp.views.timeline import (
+    MAX_LABELS,
     MAX_SERIES,
     PRESET_BY_KEY,
     PRESETS,
+    TEXT_LIMITS,
     View,
     bar_series,
+    clean_text,
     line_series,
     parse_view,
     to_params,
 )
 
 IMPORTANCE_LABELS = {1: "All events", 2: "Notable and headline", 3: "Headline only"}
+LABEL_MODES = {"headline": "Headline events", "chosen": "Events I choose", "none": "None"}
 MODE_LABELS = {"levels": "Levels", "indexed": "Indexed (start = 100)"}
 LAST_CLICK = "_last_chart_click"
 
@@ -61,11 +67,16 @@ def apply_view(view: View, data_start: dt.date, data_end: dt.date) -> None:
     state[KEYS.mode] = view.mode
     state[KEYS.event] = view.event or NO_EVENT
     state[KEYS.releases] = view.releases
+    state[KEYS.label_mode] = "headline" if view.labels is None else "chosen" if view.labels else "none"
+    state[KEYS.labels] = list(view.labels or ())
+    for key in TEXT_LIMITS:
+        state[getattr(KEYS, key)] = getattr(view, key)
 
 
 def events_shown(all_events: Sequence[Event], view: View, start: dt.date, end: dt.date) -> list[Event]:
-    """The events the view shows between start and end (its categories, at least its importance)."""
-    return filter_events(all_events, view.categories, view.importance, start, end)
+    """The events the view shows between start and end (its categories, at least its importance, and the
+    selected one whatever the filters say)."""
+    return shown_events(all_events, view, start, end)
 
 
 def series_choices(available: list[str]) -> list[str]:
@@ -107,6 +118,31 @@ def render_controls(available: list[str], data_start: dt.date, data_end: dt.date
     st.checkbox(words.RELEASES_TOGGLE, key=KEYS.releases, help=words.releases_help())
 
 
+def render_annotation_controls(shown: Sequence[Event]) -> None:
+    """The reader's own words on the chart: which events carry a label, a title, a subtitle and a note
+    (each shown literally, length-limited; empty = the generated one)."""
+    st.radio("Event labels", list(LABEL_MODES), format_func=LABEL_MODES.get, key=KEYS.label_mode, horizontal=True)
+    if st.session_state[KEYS.label_mode] == "chosen":
+        chosen = st.session_state.get(KEYS.labels) or []
+        options = list(dict.fromkeys([*(e.id for e in shown), *chosen]))
+        names = {e.id: event_option(e) for e in shown}
+        st.multiselect(
+            "Label these events",
+            options,
+            format_func=lambda i: names.get(i, i),
+            max_selections=MAX_LABELS,
+            key=KEYS.labels,
+            placeholder="Choose events to label",
+        )
+    helps = {
+        "title": "Empty: a title made from the series and dates.",
+        "subtitle": "Empty: the number of events shown.",
+        "note": "A line of your own above the sources, e.g. your byline.",
+    }
+    for key, limit in TEXT_LIMITS.items():
+        st.text_input(key.capitalize(), key=getattr(KEYS, key), max_chars=limit, help=helps[key])
+
+
 def render_scale_control() -> None:
     """Levels or indexed: drawn with the chart (not in the sidebar), so switching reruns only the chart."""
     st.radio(
@@ -135,12 +171,23 @@ def current_view() -> View:
         mode=state[KEYS.mode],
         event=state[KEYS.event] or None,
         releases=bool(state[KEYS.releases]),
+        labels=_labels_state(),
+        **{key: clean_text(state.get(getattr(KEYS, key)) or "", limit) for key, limit in TEXT_LIMITS.items()},
     )
     if view.range == "custom":
         if _custom_range_ok():
             return replace(view, start=state[KEYS.start], end=state[KEYS.end])
         return replace(view, range="all")
     return view
+
+
+def _labels_state() -> tuple[str, ...] | None:
+    mode = st.session_state.get(KEYS.label_mode, "headline")
+    if mode == "none":
+        return ()
+    if mode == "chosen":
+        return tuple(st.session_state.get(KEYS.labels) or ())
+    return None
 
 
 def selected_from_chart(state: object) -> str | None:
@@ -162,18 +209,53 @@ def chart_click_pending() -> bool:
     return bool(clicked) and clicked != st.session_state.get(LAST_CLICK)
 
 
-def take_chart_click() -> None:
-    """A newly clicked marker becomes the selected event (before the picker widget is drawn)."""
+def take_chart_click(bounds: tuple[dt.date, dt.date]) -> None:
+    """A newly clicked marker becomes the selected event (before the picker widget is drawn); a clicked
+    cluster zooms in on its events instead."""
     clicked = selected_from_chart(st.session_state.get(KEYS.chart))
-    if chart_click_pending():
-        st.session_state[KEYS.event] = clicked
+    if chart_click_pending() and clicked:
+        if clicked.startswith(ZOOM_PREFIX):
+            first, _, last = clicked.removeprefix(ZOOM_PREFIX).partition(":")
+            try:
+                span = zoom_span(dt.date.fromisoformat(first), dt.date.fromisoformat(last), bounds)
+            except ValueError:
+                span = None
+            if span:
+                set_range(*span)
+        else:
+            st.session_state[KEYS.event] = clicked
     st.session_state[LAST_CLICK] = clicked
 
 
-def chart_config(view: View, phone: bool = False) -> dict:
-    """The PNG export is named after the view."""
+def zoom_span(first: dt.date, last: dt.date, bounds: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date] | None:
+    """The range to show a cluster's events (first to last) with room either side, inside the data."""
+    pad = max(dt.timedelta(days=7), (last - first) / 4)
+    start, end = max(first - pad, bounds[0]), min(last + pad, bounds[1])
+    return (start, end) if start < end else None
+
+
+def set_range(start: dt.date, end: dt.date) -> None:
+    """Show start to end (a custom range): from a drag-zoom on the chart or a clicked cluster."""
+    state = st.session_state
+    state[KEYS.range] = "custom"
+    state[KEYS.start] = start
+    state[KEYS.end] = end
+
+
+def zoom_to(shown: tuple[dt.date, dt.date]) -> Callable[[dt.date, dt.date], None]:
+    """What a drag-zoom does: show its range, unless it is the range already shown (Plotly's reset)."""
+
+    def apply(start: dt.date, end: dt.date) -> None:
+        if (start, end) != shown:
+            set_range(start, end)
+
+    return apply
+
+
+def chart_config(view: View, width: int) -> dict:
+    """The toolbar's PNG is named after the view; a compact chart has no toolbar."""
     name = "usjp-" + "-".join(view.series) + f"-{view.range}" + (f"-{view.event}" if view.event else "")
-    return export_config(name, phone)
+    return export_config(name, width < COMPACT_BELOW_PX)
 
 
 # -- what the chart draws besides lines and events --------------------------------------------------

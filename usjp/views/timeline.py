@@ -21,6 +21,11 @@ MODES = ("levels", "indexed")
 # line of its own.
 BARS_UNDER = "usdjpy"
 RELEASES_ON = "1"
+# A journalist's own words on the chart, and the events that carry a label: length-limited, shown literally
+# (the figure escapes them), never run as markup.
+TEXT_LIMITS = {"title": 120, "subtitle": 200, "note": 280}
+MAX_LABELS = 24
+NO_LABELS = "none"
 
 
 def line_series(keys: Sequence[str]) -> list[str]:
@@ -61,6 +66,10 @@ class View:
     event: str | None = None
     mode: str = "levels"
     releases: bool = False  # scheduled releases drawn in their own lane
+    labels: tuple[str, ...] | None = None  # events labelled on the chart; None: the headline events in view
+    title: str = ""  # the reader's own title, subtitle and note ("" = the generated ones, no note)
+    subtitle: str = ""
+    note: str = ""
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     def window(self, data_start: dt.date, data_end: dt.date) -> tuple[dt.date, dt.date]:
@@ -88,7 +97,10 @@ def parse_view(
 
     `stored` lists the series that have data here; `bounds` is the first and last date of the data.
     """
-    query = QueryReader(params, known=("series", "range", "start", "end", "cat", "imp", "event", "mode", "releases"))
+    query = QueryReader(
+        params,
+        known=("series", "range", "start", "end", "cat", "imp", "event", "mode", "releases", "labels", *TEXT_LIMITS),
+    )
     notices, single = query.notices, query.single
     view = View()
 
@@ -169,7 +181,42 @@ def parse_view(
     releases = query.choice("releases", ("0", RELEASES_ON), "Ignored releases={value}: use releases=1 to show them.")
     if releases is not None:
         view = replace(view, releases=releases == RELEASES_ON)
+
+    if "labels" in query:
+        ids = query.values("labels", MAX_LIST_CHARS)
+        if ids is not None:
+            view = replace(view, labels=_labels(ids, event_ids, notices))
+    for key, limit in TEXT_LIMITS.items():
+        raw = single(key)
+        if raw is not None:
+            view = replace(view, **{key: clean_text(raw, limit, key, notices)})
     return replace(view, notices=tuple(notices))
+
+
+def _labels(ids: list[str], event_ids: set[str] | frozenset[str], notices: list[str]) -> tuple[str, ...]:
+    """The labelled events' ids in the order given, known ones only; `labels=none` labels nothing."""
+    if ids in ([NO_LABELS], []):
+        return ()
+    ids = list(dict.fromkeys(ids))
+    bad = [i for i in ids if i not in event_ids]
+    if bad:
+        notices.append(f"No event with id {', '.join(repr(short(b)) for b in bad[:5])}: not labelled.")
+    good = [i for i in ids if i in event_ids]
+    if len(good) > MAX_LABELS:
+        notices.append(f"Labelled the first {MAX_LABELS} events of {len(good)}.")
+        good = good[:MAX_LABELS]
+    return tuple(good)
+
+
+def clean_text(raw: str, limit: int, what: str = "text", notices: list[str] | None = None) -> str:
+    """A reader's text for the chart: one line (control characters and runs of spaces become one space),
+    at most `limit` characters (cut, with a notice). Markup is not removed here: the figure escapes it."""
+    text = " ".join("".join(" " if ch.isspace() or not ch.isprintable() else ch for ch in raw).split())
+    if len(text) > limit:
+        if notices is not None:
+            notices.append(f"The {what} was cut to {limit} characters.")
+        text = text[: limit - 1].rstrip() + "…"
+    return text
 
 
 def to_params(view: View) -> dict[str, str]:
@@ -195,4 +242,9 @@ def to_params(view: View) -> dict[str, str]:
         params["mode"] = view.mode
     if view.releases:
         params["releases"] = RELEASES_ON
+    if view.labels is not None:
+        params["labels"] = ",".join(view.labels) or NO_LABELS
+    for key in TEXT_LIMITS:
+        if text := getattr(view, key):
+            params[key] = text
     return params
