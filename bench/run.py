@@ -35,6 +35,8 @@ TARGETS = {
     "script_ms": ("<=", 80.0),  # every page's median
     "payload_bytes": ("<=", 400_000),  # every page's default view
     "rss_growth_mib": ("<=", 50.0),  # rss_mib_10 - rss_mib_1
+    "warm_png_s": ("<=", 0.5),  # the default view's article PNG, renderer started
+    "first_png_s": ("<=", 3.0),  # the first export a reader asks for (the renderer started after the page)
 }
 Y_TITLE = f"() => {{ const g = document.querySelector('{harness.CHART}'); return g && g.layout.yaxis.title.text; }}"
 
@@ -201,6 +203,9 @@ def verdicts(r: dict) -> dict[str, bool]:
     ok["script_ms"] = all(v <= TARGETS["script_ms"][1] for v in script)
     ok["payload_bytes"] = all(v <= TARGETS["payload_bytes"][1] for v in r["payload_bytes"].values())
     ok["rss_growth_mib"] = r["rss_mib_10"] - r["rss_mib_1"] <= TARGETS["rss_growth_mib"][1]
+    if exports := r.get("exports"):
+        for name in ("warm_png_s", "first_png_s"):
+            ok[name] = exports[name] <= TARGETS[name][1]
     return ok
 
 
@@ -241,6 +246,15 @@ def table(r: dict) -> str:
     if checks:
         rows.append((f"load-time data checks, all {checks['series']} series (ms)", f"{checks['warm_ms']:.2f}", "",
                      f"cold {checks['cold_ms']:.0f}", "<= 5", mark(checks["warm_ms"] <= 5)))  # fmt: skip
+    exports = r.get("exports")
+    if exports:
+        for name, label in (
+            ("first_png_s", "first PNG export, fresh process (s)"),
+            ("warm_png_s", "warm PNG export (s)"),
+        ):
+            value, target = exports[name], TARGETS[name][1]
+            rows.append((label, f"{value:.2f}", "", "", f"<= {target}", mark(value <= target)))
+        rows.append(("HTML embed, default view (MB)", f"{exports['html_bytes'] / 1e6:.2f}", "", "", "", ""))
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -174,10 +174,64 @@ def measure_checks() -> dict:
     return {k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}
 
 
+EXPORTS_PROBE = """
+import json, statistics, time
+from usjp.cli import export as cli
+from usjp.publish import export, sizes
+from usjp.views.timeline import View
+view = View()
+bounds = cli.date_bounds()
+start, end = view.window(*bounds)
+data = cli.timeline_data(view)
+article = sizes.parse_size("article")
+t0 = time.perf_counter()
+png = export.export_view(view, start, end, data, "png", article, base_url="")
+first = time.perf_counter() - t0
+warm = []
+for _ in range(7):
+    t = time.perf_counter()
+    export.export_view(view, start, end, data, "png", article, base_url="")
+    warm.append(time.perf_counter() - t)
+html = export.export_view(view, start, end, data, "html", article, base_url="")
+print(json.dumps({"cold_png_s": first, "warm_png_s": statistics.median(warm), "png_bytes": len(png.data),
+                  "html_bytes": len(html.data)}))
+"""
+# As the app runs it: the renderer is started in the background after the first timeline page (the
+# reader then spends seconds on the page before asking for a file); the first export is timed from the click.
+PREWARMED_PROBE = """
+import json, time
+from usjp.cli import export as cli
+from usjp.publish import export, image, sizes
+from usjp.views.timeline import View
+image.RENDERER.prewarm()
+view = View()
+start, end = view.window(*cli.date_bounds())
+data = cli.timeline_data(view)
+time.sleep(5)
+t0 = time.perf_counter()
+export.export_view(view, start, end, data, "png", sizes.parse_size("article"), base_url="")
+print(json.dumps({"first_png_s": time.perf_counter() - t0}))
+"""
+
+
+def measure_exports() -> dict:
+    """The default view's article PNG: the first in a fresh process with no renderer (cold), the first as
+    the app makes it (renderer started in the background when the page was served), the median of 7 more
+    (warm); and the size of its self-contained HTML embed."""
+    result = {}
+    for probe in (EXPORTS_PROBE, PREWARMED_PROBE):
+        out = subprocess.run(
+            [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=600, check=True
+        )
+        result.update(json.loads(out.stdout.strip().splitlines()[-1]))
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()}
+
+
 def main() -> None:
     result = measure_pages()
     result["statistics"] = measure_statistics()
     result["checks"] = measure_checks()
+    result["exports"] = measure_exports()
     print(json.dumps(result))
 
 
