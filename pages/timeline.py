@@ -74,4 +74,3 @@ if view.event in by_id:
     widgets.render_data_notices(loaders.data_notices([k for k in event.series if k not in view.series], stores=False))
     widgets.render_event_details(event, loaders.load_many([*view.series, *event.series]), all_events)
 width.render_probe()  # last: measures the column the charts fill (layout by width, not by browser)
-publish.prewarm_renderer()  # after the chart: the first export then finds the renderer started

@@ -111,6 +111,7 @@ def render_panel(view: View, start: dt.date, end: dt.date, shown: object = None)
     with panel:
         if not panel.open:
             return
+        prewarm_renderer()  # the reader means to export: start the renderer while they pick a size
         view = replace(view, notices=())
         data = loaders.timeline_data(view)
         size = _size_picker()
@@ -170,8 +171,8 @@ PREWARM_ENV = "USJP_EXPORT_PREWARM"  # "0": do not start the renderer before the
 
 
 def prewarm_renderer() -> None:
-    """Start the export renderer's browser in the background, once per server process: called at the foot
-    of the timeline page, after its chart is sent, so it never delays a first chart and the first
-    export a reader asks for does not wait for a browser to start."""
+    """Start the export renderer's browser in the background, once per server process, when a reader opens
+    the Download panel: the first file then does not wait for a browser to start, and a server whose
+    readers never export never runs one (it costs hundreds of MB)."""
     if os.environ.get(PREWARM_ENV, "1") != "0":
         image.RENDERER.prewarm()
