@@ -20,8 +20,11 @@ from usjp.ui.nav import PAGES
 
 # Keys the pages read (from their sample links, plus the timeline's other ones): a key one page
 # reads is unknown to another, which must say so too.
+# Free text (a search, the reader's own title and note) is never unusable: any value is a view of its own.
+FREE_TEXT = {"q", "title", "subtitle", "note"}
 KNOWN_KEYS = sorted(
-    {key for p in PAGES for key in parse_qs(p.sample_query)} | {"series", "range", "start", "end", "mode", "event"}
+    ({key for p in PAGES for key in parse_qs(p.sample_query)} | {"series", "range", "start", "end", "mode", "event"})
+    - FREE_TEXT
 )
 JUNK_VALUES = (
     "NaN",
@@ -60,7 +63,7 @@ junk_value = st.one_of(
 )
 # Never valid on any page: the "~" prefix is in no key, series, event or category name.
 unknown_key = st.text(URL_CHARS, min_size=1, max_size=30).map(lambda s: "~" + s) | st.sampled_from(
-    ["utm_source", "q", "x" * 600]
+    ["utm_source", "x" * 600]
 )
 value_or_repeats = junk_value | st.lists(junk_value, min_size=2, max_size=3)
 params_strategy = st.dictionaries(st.sampled_from(KNOWN_KEYS) | unknown_key, value_or_repeats, min_size=1, max_size=5)

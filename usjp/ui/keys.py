@@ -46,3 +46,76 @@ class StudyKeys:
 
 TIMELINE = TimelineKeys()
 STUDY = StudyKeys()
+
+
+# -- topic pages (issue 14): each page's keys record goes under its own line ------------------------
+# holdings keys
+@dataclass(frozen=True)
+class HoldingsKeys:
+    known: str = "hd_known"
+    since: str = "hd_since"
+    event: str = "hd_event"
+    chart: str = "hd_chart"
+
+    def widgets(self) -> tuple[str, ...]:
+        return tuple(k for k in astuple(self) if k != self.chart)
+
+
+HOLDINGS = HoldingsKeys()
+
+
+# yield_curve keys
+@dataclass(frozen=True)
+class YieldCurveKeys:
+    event: str = "yc_event"
+    dates: str = "yc_dates"
+    window: str = "yc_window"
+    spread_chart: str = "yc_spread_chart"
+
+    def widgets(self) -> tuple[str, ...]:
+        return (self.event, self.dates, self.window)
+
+
+YIELD_CURVE = YieldCurveKeys()
+
+
+# yen keys
+@dataclass(frozen=True)
+class YenKeys:
+    episode: str = "yen_episode"
+    start: str = "yen_start"
+    end: str = "yen_end"
+    event: str = "yen_event"
+    chart: str = "yen_chart"
+    paths_chart: str = "yen_paths_chart"
+    gap_chart: str = "yen_gap_chart"
+
+    def widgets(self) -> tuple[str, ...]:
+        """The keys whose state the URL restores (not the charts)."""
+        return (self.episode, self.start, self.end, self.event)
+
+
+YEN = YenKeys()
+
+
+# events keys
+@dataclass(frozen=True)
+class EventLogKeys:
+    query: str = "ev_query"
+    categories: str = "ev_categories"
+    importance: str = "ev_importance"
+    statuses: str = "ev_statuses"
+    start: str = "ev_start"
+    end: str = "ev_end"
+    series: str = "ev_series"
+    generated: str = "ev_generated"
+    sort: str = "ev_sort"
+    event: str = "ev_event"
+    table: str = "ev_table"
+
+    def widgets(self) -> tuple[str, ...]:
+        """The keys whose state the URL restores (not the table's)."""
+        return tuple(k for k in astuple(self) if k != self.table)
+
+
+EVENT_LOG = EventLogKeys()

@@ -264,3 +264,114 @@ def _timeline_figure(
     return timeline_view.figure_for_view(
         view, start, end, timeline_data(view), width=width, uirevision=f"{view.series}{start}{end}{view.mode}"
     )
+
+
+# -- topic pages (issue 14): each page's cached loaders go under its own line ------------------------
+# holdings loaders
+def tic_releases_path() -> Path:
+    """Stored vintages of TIC figures (what a given publication printed): data/tic_releases.yaml."""
+    return events_path().parent / "tic_releases.yaml"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _tic_vintages(version: tuple[int, int]) -> tuple[list, list[str]]:
+    from usjp.analysis.holdings import TicVintage
+    from usjp.data import yaml_list
+
+    path = tic_releases_path()
+    label = yaml_list.file_label(path)
+    text, problem = yaml_list.read_text(path, label)
+    if problem is not None:
+        return [], [problem]
+    found, problems = yaml_list.entries(text, label, "vintages", 1_000)
+    return ([], problems) if problems else yaml_list.validate_entries(found, TicVintage, label, "vintage")
+
+
+def load_tic_vintages() -> tuple[list, list[str]]:
+    """(the TIC vintages of data/tic_releases.yaml that passed validation, a `file:line id field: message`
+    per problem); frozen models, shared, read again when the file changes."""
+    return _tic_vintages(_file_version(tic_releases_path()))
+
+
+# yield_curve loaders
+@st.cache_data(show_spinner=False, max_entries=8)
+def _curve_closes(versions: tuple) -> pd.DataFrame | None:
+    from usjp.analysis import curve
+
+    loaded = {s.key: s.values for s in load_many(curve.CURVE_KEYS)}
+    return curve.common_closes(loaded) if len(loaded) == len(curve.CURVE_KEYS) else None
+
+
+def load_curve_closes() -> pd.DataFrame | None:
+    """The closes on which all five curve maturities have a value (None when one has no usable data)."""
+    from usjp.analysis import curve
+
+    return _curve_closes(tuple(series_version(k) for k in curve.CURVE_KEYS))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _curve_stats(version: tuple, event_id: str, window_key: str) -> list[analysis.EventStats]:
+    from usjp.analysis import curve
+
+    event = next((e for e in load_events() if e.id == event_id), None)
+    if event is None:
+        return []
+    window = analysis.parse_window(window_key)
+    everything, releases = load_events(), load_releases()[0]
+    return [
+        analysis.event_stats(event, s.spec, s.values, (window,), everything, releases)
+        for s in load_many(curve.CURVE_KEYS)
+    ]
+
+
+def load_curve_stats(event_id: str, window: Window) -> list[analysis.EventStats]:
+    """Event-window statistics of one event on each curve maturity (as `python -m usjp stats`)."""
+    return _curve_stats(data_version(), event_id, window.key)
+
+
+# yen loaders
+@st.cache_data(show_spinner=False, max_entries=4)
+def _yen_episodes(version: tuple) -> dict[str, tuple[dt.date, dt.date]]:
+    from usjp.analysis import intervention  # the yen page's own module: imported by its loaders only
+
+    record = load_series(catalog.INTERVENTIONS)
+    return {} if record is None else intervention.episode_ranges(record.values)
+
+
+def load_yen_episodes() -> dict[str, tuple[dt.date, dt.date]]:
+    """The yen page's presets: each episode year's range, computed from the intervention record."""
+    return _yen_episodes(series_version(catalog.INTERVENTIONS))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _yen_paths(version: tuple, first_days: tuple[dt.date, ...]) -> AlignedPaths | None:
+    from usjp.analysis import intervention
+
+    item = load_series("usdjpy")
+    if item is None:
+        return None
+    everything = load_events()
+    ops = [intervention.Operation(d, d, 1, 1.0) for d in first_days]
+    chosen = intervention.start_events(ops, everything)
+    return analysis.aligned_paths(item.spec, item.values, chosen, everything, after=intervention.PATH_AFTER)
+
+
+def load_yen_paths(first_days: tuple[dt.date, ...]) -> AlignedPaths | None:
+    """USD/JPY aligned on the first days of these operations (their currency events), with the placebo band."""
+    return _yen_paths(data_version(), first_days)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _rate_gap(versions: tuple) -> pd.Series | None:
+    from usjp.analysis import intervention
+
+    us, jp = load_series("ust10y"), load_series("jgb10y")
+    return None if us is None or jp is None else intervention.monthly_gap(us.values, jp.values)
+
+
+def load_rate_gap() -> pd.Series | None:
+    """The monthly US–Japan 10-year gap (None when either yield is missing)."""
+    return _rate_gap((series_version("ust10y"), series_version("jgb10y")))
+
+
+# events loaders

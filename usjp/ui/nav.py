@@ -16,6 +16,9 @@ class PageSpec:
     # Pages whose main content is a chart: the browser suite waits for it.
     has_chart: bool = True
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # The stored series its default view reads ("*": every one), so the tests know which data notices
+    # and "data as of" lines the page must show when a copy is damaged or the network is down.
+    reads: tuple[str, ...] = ("*",)
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -30,6 +33,36 @@ PAGES: tuple[PageSpec, ...] = (
         "Event study",
         "event_study",  # = the file name: a cold server in legacy pages/ mode finds it without "Page not found"
         sample_query="series=ust10y,ust30y,usdjpy&window=0:1&cat=tariff,treasury-leverage&sort=z&pcat=tariff&pseries=ust30y",
+    ),
+    PageSpec(
+        "pages/holdings.py",
+        "The card: who holds Treasuries",
+        "holdings",
+        sample_query="event=kato-treasuries-card&known=1&since=2015",
+        reads=("tic_japan", "tic_china", "tic_uk", "tic_total", "foreign_debt", "mof_intervention"),
+    ),
+    PageSpec(
+        "pages/yield_curve.py",
+        "Yield curve",
+        "yield_curve",
+        sample_query="event=liberation-day-tariffs&dates=2024-09-18&window=0:1",
+    ),
+    PageSpec(
+        "pages/yen.py",
+        "The yen and intervention",
+        "yen",
+        sample_query="episode=2022&event=mof-intervention-2022-10-21",
+    ),
+    PageSpec(
+        "pages/events.py",
+        "Event log",
+        "events",
+        has_chart=False,
+        reads=(),
+        sample_query=(
+            "q=Kato&cat=treasury-leverage,fx&imp=2&status=confirmed&start=2025-01-01&end=2025-12-31"
+            "&series=usdjpy&gen=1&sort=oldest&id=kato-treasuries-card"
+        ),
     ),
     PageSpec("pages/sources.py", "Data and sources", "sources", has_chart=False),
 )
