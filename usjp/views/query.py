@@ -5,6 +5,7 @@ Shared by the pages' view parsers (usjp.viewstate, usjp.study_view).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 MAX_PARAM_CHARS = 500  # one value
@@ -70,3 +71,34 @@ class QueryReader:
             self.notices.append(f"Ignored URL parameter {key!r}: too long.")
             return None
         return [part.strip() for item in items for part in item.split(",") if part.strip()]
+
+    def date_range(self, bounds: tuple[dt.date, dt.date] | None) -> tuple[dt.date | None, dt.date | None] | None:
+        """`start` and `end` (YYYY-MM-DD) as dates, either open: None when neither is given. A value that
+        is not a date is dropped, dates outside `bounds` (the data's first and last) are moved into them,
+        and a start not before the end drops both, each with a notice."""
+        start_raw, end_raw = self.single("start"), self.single("end")
+        if start_raw is None and end_raw is None:
+            return None
+        start = _day(start_raw) if start_raw is not None else None
+        end = _day(end_raw) if end_raw is not None else None
+        if start_raw is not None and start is None:
+            self.notices.append(f"Ignored start date {short(start_raw)!r}: not a date (YYYY-MM-DD).")
+        if end_raw is not None and end is None:
+            self.notices.append(f"Ignored end date {short(end_raw)!r}: not a date (YYYY-MM-DD).")
+        if bounds is not None:
+            first, last = bounds
+            if (start and not first <= start <= last) or (end and not first <= end <= last):
+                self.notices.append(f"Dates in the URL were moved into the data's range ({first} to {last}).")
+                start = min(max(start, first), last) if start else None
+                end = min(max(end, first), last) if end else None
+        if start and end and start >= end:
+            self.notices.append("Ignored the dates in the URL: start is not before end.")
+            start = end = None
+        return start, end
+
+
+def _day(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        return None

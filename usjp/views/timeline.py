@@ -80,13 +80,6 @@ class View:
         return preset.start or data_start, preset.end or data_end
 
 
-def _date(raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        return None
-
-
 def parse_view(
     params: Mapping[str, str | Sequence[str]],
     event_ids: set[str] | frozenset[str] = frozenset(),
@@ -132,23 +125,8 @@ def parse_view(
 
     if range_key := query.choice("range", PRESET_BY_KEY, "Ignored unknown date range {value}."):
         view = replace(view, range=range_key)
-    start_raw, end_raw = single("start"), single("end")
-    if start_raw is not None or end_raw is not None:
-        start = _date(start_raw) if start_raw is not None else None
-        end = _date(end_raw) if end_raw is not None else None
-        if start_raw is not None and start is None:
-            notices.append(f"Ignored start date {short(start_raw)!r}: not a date (YYYY-MM-DD).")
-        if end_raw is not None and end is None:
-            notices.append(f"Ignored end date {short(end_raw)!r}: not a date (YYYY-MM-DD).")
-        if bounds is not None:
-            first, last = bounds
-            if (start and not first <= start <= last) or (end and not first <= end <= last):
-                notices.append(f"Dates in the URL were moved into the data's range ({first} to {last}).")
-                start = min(max(start, first), last) if start else None
-                end = min(max(end, first), last) if end else None
-        if start and end and start >= end:
-            notices.append("Ignored the dates in the URL: start is not before end.")
-            start = end = None
+    if (dates := query.date_range(bounds)) is not None:
+        start, end = dates
         if start or end:
             view = replace(view, range="custom", start=start, end=end)
 

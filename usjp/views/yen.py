@@ -44,13 +44,6 @@ def default_episode(episodes: Mapping[str, tuple[dt.date, dt.date]]) -> str:
     return max(episodes) if episodes else CUSTOM
 
 
-def _date(raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        return None
-
-
 def parse_yen_view(
     params: Mapping[str, str | Sequence[str]],
     episodes: Mapping[str, tuple[dt.date, dt.date]],
@@ -67,22 +60,8 @@ def parse_yen_view(
     ):
         view = replace(view, episode=episode)
 
-    start_raw, end_raw = single("start"), single("end")
-    if start_raw is not None or end_raw is not None:
-        start = _date(start_raw) if start_raw is not None else None
-        end = _date(end_raw) if end_raw is not None else None
-        if start_raw is not None and start is None:
-            notices.append(f"Ignored start date {short(start_raw)!r}: not a date (YYYY-MM-DD).")
-        if end_raw is not None and end is None:
-            notices.append(f"Ignored end date {short(end_raw)!r}: not a date (YYYY-MM-DD).")
-        first, last = bounds
-        if (start and not first <= start <= last) or (end and not first <= end <= last):
-            notices.append(f"Dates in the URL were moved into the data's range ({first} to {last}).")
-            start = min(max(start, first), last) if start else None
-            end = min(max(end, first), last) if end else None
-        if start and end and start >= end:
-            notices.append("Ignored the dates in the URL: start is not before end.")
-            start = end = None
+    if (dates := query.date_range(bounds)) is not None:
+        start, end = dates
         if (start or end) and view.episode != CUSTOM and "episode" in query and episode:
             notices.append(f"Ignored the dates in the URL: episode {view.episode} sets its own range.")
         elif start or end:
