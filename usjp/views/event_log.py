@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -90,16 +89,8 @@ def parse_log_view(params: Mapping[str, str | Sequence[str]], event_ids: Iterabl
     if "status" in query:
         view = replace(view, statuses=_slugs(query, "status", STATUSES, "statuses"))
 
-    imp = single("imp")
-    if imp is not None:
-        try:
-            number = float(imp)
-        except ValueError:
-            number = math.nan
-        if number in (1.0, 2.0, 3.0):
-            view = replace(view, importance=int(number))
-        else:
-            notices.append(f"Ignored importance {short(imp)!r}: use 1, 2 or 3.")
+    if (importance := query.importance()) is not None:
+        view = replace(view, importance=importance)
 
     dates: dict[str, dt.date | None] = {}
     for key, what in (("start", "start"), ("end", "end")):

@@ -6,6 +6,7 @@ Shared by the pages' view parsers (usjp.viewstate, usjp.study_view).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping, Sequence
 
 MAX_PARAM_CHARS = 500  # one value
@@ -95,6 +96,20 @@ class QueryReader:
             self.notices.append("Ignored the dates in the URL: start is not before end.")
             start = end = None
         return start, end
+
+    def importance(self) -> int | None:
+        """`imp` as 1, 2 or 3 (the least importance of the events shown); None when absent or unusable."""
+        raw = self.single("imp")
+        if raw is None:
+            return None
+        try:
+            number = float(raw)
+        except ValueError:
+            number = math.nan
+        if number in (1.0, 2.0, 3.0):
+            return int(number)
+        self.notices.append(f"Ignored importance {short(raw)!r}: use 1, 2 or 3.")
+        return None
 
 
 def _day(raw: str) -> dt.date | None:

@@ -7,7 +7,6 @@ says what was ignored so the page can show it.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -139,16 +138,8 @@ def parse_view(
         if good or cats == ["none"]:
             view = replace(view, categories=good)
 
-    imp = single("imp")
-    if imp is not None:
-        try:
-            number = float(imp)
-        except ValueError:
-            number = math.nan
-        if number in (1.0, 2.0, 3.0):
-            view = replace(view, importance=int(number))
-        else:
-            notices.append(f"Ignored importance {short(imp)!r}: use 1, 2 or 3.")
+    if (importance := query.importance()) is not None:
+        view = replace(view, importance=importance)
 
     if event := query.choice("event", event_ids, "No event with id {value}; showing none."):
         view = replace(view, event=event)
