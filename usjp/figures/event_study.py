@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from usjp.analysis import AlignedPaths
 from usjp.events import category as category_record
-from usjp.figures.style import escape, footer_text, frame_layout, line_count, wrap
+from usjp.figures.style import escape, frame_layout, frame_lines
 
 PATH_GREY = "#9AA5B1"
 BAND_FILL = "rgba(0, 114, 178, 0.16)"  # Okabe–Ito blue, pale: distinct from the grey event paths
@@ -152,9 +152,7 @@ def _layout(
 ) -> dict:
     """Geometry (margins from the wrapped title, subtitle and footer) and the layout around it."""
     width = 34 if compact else 84
-    title_lines = line_count(wrap(title, width))
-    subtitle_lines = line_count(wrap(subtitle, int(width * 1.4)))
-    footer_lines = line_count(footer_text(footer, int(width * 1.4)))
+    title_lines, subtitle_lines, footer_lines = frame_lines(title, subtitle, footer, width)
     span = _symmetric_span(paths)
     x = paths.offsets
     frame = frame_layout(

@@ -15,7 +15,7 @@ from usjp.analysis.holdings import Publication
 from usjp.events import Event, category, status
 from usjp.figures import holdings_words as words
 from usjp.figures import timeline_words
-from usjp.figures.style import escape, footer_text, frame_layout, line_count, wrap
+from usjp.figures.style import escape, frame_layout, frame_lines, wrap
 from usjp.views.holdings import HoldingsView
 
 HOLDER_COLOURS = {"Japan": "#A33B20", "China": "#1B2F4B", "United Kingdom": "#4B7F52"}
@@ -237,9 +237,7 @@ def _layout(
     title: str, subtitle: str, footer: list[str], start: dt.date, end: dt.date, compact: bool, height: int
 ) -> dict:
     width = 34 if compact else 84
-    title_lines = line_count(wrap(title, width))
-    subtitle_lines = line_count(wrap(subtitle, int(width * 1.4)))
-    footer_lines = line_count(footer_text(footer, int(width * 1.4)))
+    title_lines, subtitle_lines, footer_lines = frame_lines(title, subtitle, footer, width)
     legend_px = 8 * 19 if compact else 3 * 22  # a phone stacks the legend's entries, a desktop has three rows
     frame = frame_layout(
         title,

@@ -45,6 +45,13 @@ def line_count(text: str) -> int:
     return text.count("<br>") + 1
 
 
+def frame_lines(title: str, subtitle: str, footer: Sequence[str], width: int) -> tuple[int, int, int]:
+    """How many lines the title (wrapped at `width`), the subtitle and the footer (at 1.4 times that) take:
+    what a figure's top and bottom margins are made of."""
+    wide = int(width * 1.4)
+    return line_count(wrap(title, width)), line_count(wrap(subtitle, wide)), line_count(footer_text(footer, wide))
+
+
 def footer_text(lines: Sequence[str], width: int) -> str:
     """The footer's text: each non-empty line wrapped at `width`."""
     return "<br>".join(wrap(line, width) for line in lines if line)

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from usjp.events import Event, category, status
 from usjp.figures import timeline_words
-from usjp.figures.style import IMPORTANCE_SIZE, escape, footer_text, frame_layout, line_count, wrap
+from usjp.figures.style import IMPORTANCE_SIZE, escape, frame_layout, frame_lines, wrap
 from usjp.figures.timeline import _bar_trace
 from usjp.figures.yen_words import COMPACT_LANES, EVENT_LANES, GAP_NOTE
 
@@ -22,9 +22,7 @@ LANES = tuple(EVENT_LANES)  # top lane first
 
 def _frame(title: str, subtitle: str, footer: list[str], *, compact: bool, height: int, notes: Sequence[dict] = ()):
     width = 34 if compact else 84
-    title_lines = line_count(wrap(title, width))
-    subtitle_lines = line_count(wrap(subtitle, int(width * 1.4)))
-    footer_lines = line_count(footer_text(footer, int(width * 1.4)))
+    title_lines, subtitle_lines, footer_lines = frame_lines(title, subtitle, footer, width)
     return frame_layout(
         title,
         subtitle,
