@@ -33,8 +33,8 @@ def test_kato_deep_link_shows_what_was_known():
     shown = texts(at)
     assert "What was known on 02 May 2025" in shown
     assert "February 2025, published 16 Apr 2025" in shown
-    assert "first\\-published value not stored" in shown
-    assert "\\$1,125\\.9bn" in shown
+    assert "First published\\: \\$1,125\\.9bn \\(TIC monthly release for February 2025" in shown
+    assert "have not changed it" in shown
     assert "Kato says Japan" in shown  # the event's details below
     fig = figure_of(at)
     assert fig["layout"]["shapes"][0]["x0"].startswith("2025-05-02")

@@ -126,9 +126,32 @@ def test_a_bad_vintage_is_reported_with_file_and_line():
     assert any("first_release" in p for p in problems)
 
 
+def test_a_vintage_without_a_copy_or_a_reporting_event_is_refused():
+    text = (
+        "- id: a\n  series: tic_japan\n  month: 2025-02\n  value: 1\n  published: 2025-04-16\n"
+        "  first_release: true\n  document: the release\n  url: https://example.org/x\n"
+    )
+    found, _ = yaml_list.entries(text, "t.yaml", "vintages", 10)
+    good, problems = yaml_list.validate_entries(found, calc.TicVintage, "t.yaml", "vintage")
+    assert not good and any("reported_by" in p and p.startswith("t.yaml:1") for p in problems)
+
+
+def test_a_reported_vintage_matches_its_event(events, vintages):
+    """A first release with no stored copy is the figure its event's sources reported on release day: the event
+    exists, is dated that day, and its summary prints the same figure."""
+    by_id = {e.id: e for e in events}
+    reported = [v for v in vintages if v.reported_by is not None]
+    assert reported
+    for vintage in reported:
+        event = by_id[vintage.reported_by]
+        assert event.date == vintage.published
+        assert f"${vintage.value:,.1f}bn" in event.summary
+        assert event.category == "data-release" and vintage.series in event.series
+
+
 # -- words ------------------------------------------------------------------------------------------
 def test_revision_verdict_says_only_what_is_stored(vintages):
-    later = [v for v in vintages if v.month == "2025-02"]
+    later = [v for v in vintages if v.month == "2025-02" and not v.first_release]
     assert "cannot be told" in words.revision_verdict(None, later, 1125.9)
     assert "disagree" in words.revision_verdict(None, later, 1130.0)
     first = later[0].model_copy(update={"first_release": True, "value": 1120.0})
@@ -197,14 +220,17 @@ def test_kato_figures_match_the_stored_data_and_the_tic_files(events, vintages, 
     assert latest == calc.Publication(dt.date(2025, 2, 1), dt.date(2025, 4, 16), "tic-feb-2025-data")
     stored = float(data.holders["Japan"][pd.Timestamp(latest.month)])
     feb = [v for v in vintages if v.series == "tic_japan" and v.month == "2025-02"]
-    assert not any(v.first_release for v in feb)  # no copy of the first release is stored ...
+    (first,) = [v for v in feb if v.first_release]  # the release of 16 Apr 2025, as reported that day
+    assert first.published == latest.published and first.reported_by == latest.event_id
     release = next(e for e in events if e.id == latest.event_id)
     lines = words.known_lines(kato, latest, release, stored, "2026-11-21", feb)
     text = " ".join(lines)
-    assert words.NOT_STORED in text  # ... and the page says so instead of typing a number
+    assert words.NOT_STORED not in text
+    assert f"First published: {words.bn(first.value)}" in text
     assert "16 Apr 2025" in text and "February 2025" in text
-    # every figure shown comes from the TIC history files: the stored one and each listed vintage
-    for vintage in feb:
+    assert "have not changed it" in text  # first release and today's figure agree
+    # every other figure shown comes from the TIC history files: the stored one and each listed vintage
+    for vintage in (v for v in feb if not v.first_release):
         body = (samples / SAMPLES[vintage.published]).read_bytes()
         printed = tic.parse_table(body, ["Japan"], vintage.document)["Japan"]
         assert printed[pd.Timestamp(vintage.data_month)] == vintage.value

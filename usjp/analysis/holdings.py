@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from usjp.events import Event
 
@@ -118,6 +118,9 @@ class TicVintage(BaseModel):
     document: str = Field(min_length=3, max_length=300)
     url: str = Field(max_length=2000)
     copy_url: str | None = Field(default=None, max_length=2000)  # where the stored copy of that vintage is
+    # where no copy is stored: the id of the event (data/events.yaml) whose sources reported the figure on the
+    # day it was published; tests check the event's date and summary against this entry
+    reported_by: str | None = Field(default=None, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)
 
     @field_validator("url", "copy_url")
     @classmethod
@@ -125,6 +128,12 @@ class TicVintage(BaseModel):
         if value is not None and not _URL.match(value):
             raise ValueError("must be an http:// or https:// URL")
         return value
+
+    @model_validator(mode="after")
+    def _evidence(self) -> TicVintage:
+        if self.copy_url is None and self.reported_by is None:
+            raise ValueError("needs copy_url (a stored copy) or reported_by (an event whose sources report it)")
+        return self
 
     @property
     def data_month(self) -> dt.date:
