@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -137,6 +138,12 @@ def headline(data: HoldingsData) -> tuple[dt.date, float, float, float | None, f
 
 
 def figure(data: HoldingsData, view: HoldingsView, compact: bool) -> go.Figure:
+    """The page's chart, built once per view and data version and shared (loaders.shared_figure)."""
+    key = (replace(view, notices=()), compact)
+    return loaders.shared_figure("holdings", key, KEYS_SHOWN, lambda: _figure(data, view, compact))
+
+
+def _figure(data: HoldingsData, view: HoldingsView, compact: bool) -> go.Figure:
     month, japan, share, _, _ = headline(data)
     dated = sum(1 for p in data.published.values() if not p.approximate and p.month.year >= view.since)
     approximate = sum(1 for p in data.published.values() if p.approximate and p.month.year >= view.since)

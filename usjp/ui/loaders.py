@@ -7,6 +7,7 @@ mtime and size), so a refresh or an edited events file shows at once and nothing
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,14 +33,11 @@ def series_version(key: str) -> tuple:
     return verify.fingerprint(key)
 
 
-@st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
-def _resolve(key: str, version: tuple) -> verify.Resolved:
-    return verify.resolve(key)
-
-
 def load_resolved(key: str) -> verify.Resolved:
-    """Which stored copy of a series passed its checks (cache over snapshot), and which failed and why."""
-    return _resolve(key, series_version(key))
+    """Which stored copy of a series passed its checks (cache over snapshot), and which failed and why.
+    verify.resolve remembers each verdict by the files' fingerprint and hands out a copy the caller may
+    change: five times cheaper than st.cache_data's hashing and unpickling, which a page paid per series."""
+    return verify.resolve(key)
 
 
 def load_series(key: str) -> StoredSeries | None:
@@ -264,6 +262,23 @@ def _timeline_figure(
     return timeline_view.figure_for_view(
         view, start, end, timeline_data(view), width=width, uirevision=f"{view.series}{start}{end}{view.mode}"
     )
+
+
+# -- the topic pages' figures ---------------------------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _shared_figure(name: str, identity: str, _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()
+
+
+def shared_figure(name: str, key: Hashable, reads: Iterable[str], build: Callable[[], go.Figure]) -> go.Figure:
+    """A page's figure, built by `build` once per (figure `name`, view `key`, version of each series in
+    `reads`, events version) and then shared by every session, as the timeline's is. `key` must hold
+    everything `build` depends on that is not stored data or events (the view, the width, the compact
+    flag); a test checks each page's figures against a fresh build. Never modify the figure."""
+    versions = tuple(series_version(k) for k in dict.fromkeys(reads))
+    # one string, not nested tuples: st.cache_resource hashes it in one step (the repr of frozen values,
+    # dates and tuples is exact, so two keys share a string only when they are equal)
+    return _shared_figure(name, repr((key, versions, events_version())), build)
 
 
 # -- topic pages (issue 14): each page's cached loaders go under its own line ------------------------

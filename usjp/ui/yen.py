@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from usjp import catalog
@@ -126,21 +127,27 @@ def render_main_chart(
     column: int,
 ) -> None:
     start, end = window
-    values = usdjpy.values[pd.Timestamp(start) : pd.Timestamp(end)].dropna()
-    fig = build_yen_figure(
-        values,
-        days,
-        events,
-        start=start,
-        end=end,
-        selected=view.event,
-        title=yen_words.main_title(start, end),
-        subtitle=yen_words.main_subtitle(days, values),
-        source_lines=yen_words.main_sources(usdjpy.spec, record.spec if record else None),
-        as_of=credits.as_of_line([s for s in (usdjpy, record) if s is not None]),
-        compact=compact,
-        plot_px=max(column - (72 if compact else 130), 100),
-    )
+
+    def build() -> go.Figure:
+        values = usdjpy.values[pd.Timestamp(start) : pd.Timestamp(end)].dropna()
+        return build_yen_figure(
+            values,
+            days,
+            events,
+            start=start,
+            end=end,
+            selected=view.event,
+            title=yen_words.main_title(start, end),
+            subtitle=yen_words.main_subtitle(days, values),
+            source_lines=yen_words.main_sources(usdjpy.spec, record.spec if record else None),
+            as_of=credits.as_of_line([s for s in (usdjpy, record) if s is not None]),
+            compact=compact,
+            plot_px=max(column - (72 if compact else 130), 100),
+        )
+
+    # shared per range, selection, events drawn and layout (`days` and the values follow from the range)
+    key = (start, end, view.event, tuple(e.id for e in events), compact, column)
+    fig = loaders.shared_figure("yen", key, series_keys(), build)
     st.plotly_chart(
         fig,
         key=KEYS.chart,
@@ -168,16 +175,22 @@ def render_paths(
         return
     first, last = ops[0].first, ops[-1].last
     n = paths.paths.shape[1]
-    fig = build_aligned_paths_figure(
-        paths,
-        category="fx",
-        event_titles={e.id: e.title for e in events},
-        title=yen_words.paths_title(usdjpy.spec, n, direction, first, last),
-        subtitle=yen_words.paths_subtitle(paths, compact),
-        source_lines=yen_words.paths_sources(usdjpy.spec, record.spec if record else None, paths),
-        as_of=credits.as_of_line([s for s in (usdjpy, record) if s is not None]),
-        compact=compact,
-        height=640 if compact else 540,
+    key = (tuple(op.first for op in ops), first, last, direction, compact)
+    fig = loaders.shared_figure(
+        "yen-paths",
+        key,
+        series_keys(),
+        lambda: build_aligned_paths_figure(
+            paths,
+            category="fx",
+            event_titles={e.id: e.title for e in events},
+            title=yen_words.paths_title(usdjpy.spec, n, direction, first, last),
+            subtitle=yen_words.paths_subtitle(paths, compact),
+            source_lines=yen_words.paths_sources(usdjpy.spec, record.spec if record else None, paths),
+            as_of=credits.as_of_line([s for s in (usdjpy, record) if s is not None]),
+            compact=compact,
+            height=640 if compact else 540,
+        ),
     )
     verdict = yen_words.stick_verdict(paths, direction)
     st.plotly_chart(
@@ -204,13 +217,19 @@ def render_gap(window: tuple[dt.date, dt.date], *, compact: bool) -> None:
     if shown.empty:
         st.info(md_escape(yen_words.gap_missing(us.values.index[0].date() if len(us.values) else None)))
         return
-    fig = build_gap_figure(
-        shown,
-        title=yen_words.gap_title(shown.index[0].date(), shown.index[-1].date()),
-        subtitle=yen_words.gap_subtitle(shown),
-        source_lines=yen_words.gap_sources(us.spec, jp.spec),
-        as_of=credits.as_of_line([us, jp]),
-        compact=compact,
+    key = (shown.index[0], shown.index[-1], len(shown), compact)
+    fig = loaders.shared_figure(
+        "yen-gap",
+        key,
+        ("ust10y", "jgb10y"),
+        lambda: build_gap_figure(
+            shown,
+            title=yen_words.gap_title(shown.index[0].date(), shown.index[-1].date()),
+            subtitle=yen_words.gap_subtitle(shown),
+            source_lines=yen_words.gap_sources(us.spec, jp.spec),
+            as_of=credits.as_of_line([us, jp]),
+            compact=compact,
+        ),
     )
     st.plotly_chart(
         fig,

@@ -104,6 +104,14 @@ def _specs(keys: Sequence[str]) -> list:
 def curve_figure(
     curves: Sequence[Curve], by_id: dict[str, Event], event: Event | None, last: dt.date, compact: bool
 ) -> go.Figure:
+    """Built once per set of curves (their values are in the key) and shared (loaders.shared_figure)."""
+    key = (tuple(curves), event.id if event else None, last, compact)
+    return loaders.shared_figure("curves", key, SERIES, lambda: _curve_figure(curves, by_id, event, last, compact))
+
+
+def _curve_figure(
+    curves: Sequence[Curve], by_id: dict[str, Event], event: Event | None, last: dt.date, compact: bool
+) -> go.Figure:
     frame = fig.Frame(
         title=words.curve_title(curves, by_id, event),
         subtitle=words.curve_subtitle(curves),
@@ -127,6 +135,14 @@ def _rows(items: Sequence[fig.MaturityMove]) -> list[tuple[str, float | None, fl
 
 
 def moves_figure(
+    items: Sequence[fig.MaturityMove], event: Event, window: Window, last: dt.date, compact: bool
+) -> go.Figure:
+    """Built once per event, window and moves (their values are in the key) and shared."""
+    key = (tuple(items), event.id, window, last, compact)
+    return loaders.shared_figure("moves", key, SERIES, lambda: _moves_figure(items, event, window, last, compact))
+
+
+def _moves_figure(
     items: Sequence[fig.MaturityMove], event: Event, window: Window, last: dt.date, compact: bool
 ) -> go.Figure:
     starts = [m.start for m in items if m.start]
@@ -166,6 +182,13 @@ def spread_bp(start: dt.date) -> pd.Series | None:
 
 
 def spread_figure(values: pd.Series, shown: Sequence[Event], view: CurveView, compact: bool) -> go.Figure:
+    """Built once per span of the stored spread, events shown and selection, and shared."""
+    span = (values.index[0], values.index[-1], len(values)) if len(values) else ()
+    key = (span, tuple(e.id for e in shown), view.event, compact)
+    return loaders.shared_figure("spread", key, SERIES, lambda: _spread_figure(values, shown, view, compact))
+
+
+def _spread_figure(values: pd.Series, shown: Sequence[Event], view: CurveView, compact: bool) -> go.Figure:
     title = words.spread_title([(d.date(), float(v)) for d, v in values.items()][:: max(len(values) - 1, 1)])
     frame = fig.Frame(
         title=title,
