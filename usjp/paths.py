@@ -33,6 +33,11 @@ def events_path() -> Path:
     return data_dir() / "events.yaml"
 
 
+def stories_dir() -> Path:
+    """Classroom stories, one YAML file each: data/stories/."""
+    return data_dir() / "stories"
+
+
 def secrets_path() -> Path:
     """Streamlit's secrets file (gitignored), also read by the command line for FRED_API_KEY."""
     return REPO_ROOT / ".streamlit" / "secrets.toml"

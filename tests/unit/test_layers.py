@@ -1,8 +1,9 @@
 """The import arrows between the app's layers: a scan of every import in app.py, pages/ and usjp/.
 
-    app.py, pages/ -> usjp/ui -> usjp/{publish, figures, views, analysis, data}
+    app.py, pages/ -> usjp/ui -> usjp/{story, publish, figures, views, analysis, data}
         -> usjp/{catalog, events, releases, paths}
-    (publish draws through figures; figures draw a view, so they read usjp.views' View records)
+    (publish draws through figures; figures draw a view, so they read usjp.views' View records; a story
+    is views with captions: it reads its files through the data layer and prints through publish)
     usjp/cli (and `python -m usjp`) may import anything except usjp.ui.
 
 Imports inside functions (lazy imports) and under `if TYPE_CHECKING:` count too: they are arrows all
@@ -25,7 +26,8 @@ CORE = {"catalog", "events", "paths", "releases"}
 # Layer of the importing file -> the usjp layers it may import (its own included where allowed).
 MAY_IMPORT: dict[str, set[str]] = {
     "entry": {"ui"},  # app.py and pages/: usjp.ui only (plus Streamlit and the standard library)
-    "ui": {"ui", "views", "figures", "publish", "analysis", "data", "data.sources", "cli", "root", *CORE},
+    "ui": {"ui", "story", "views", "figures", "publish", "analysis", "data", "data.sources", "cli", "root", *CORE},
+    "story": {"story", "publish", "figures", "views", "analysis", "data", *CORE},
     "views": {"views", "analysis", *CORE},
     "figures": {"figures", "views", "analysis", *CORE},
     "publish": {"publish", "figures", "views", "analysis", *CORE},
@@ -36,7 +38,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "events": CORE,
     "releases": CORE,
     "paths": CORE,
-    "cli": {"cli", "views", "figures", "publish", "analysis", "data", "data.sources", "root", *CORE},
+    "cli": {"cli", "story", "views", "figures", "publish", "analysis", "data", "data.sources", "root", *CORE},
     "root": set(),  # usjp/__init__.py: the package's docstring, nothing else
 }
 NAMES = {"entry": "app.py and pages/", "root": "usjp/__init__.py"}

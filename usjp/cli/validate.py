@@ -1,5 +1,6 @@
-"""`python -m usjp validate [--json]`: check data/events.yaml, data/calendar.yaml, the committed snapshot
-and the local cache.
+"""`python -m usjp validate [--json]`: check data/events.yaml, data/calendar.yaml, the classroom stories
+(data/stories/*.yaml: structure, and every number and answer computable from the data), the committed
+snapshot and the local cache.
 
 Every stored copy gets the checks the app makes before it shows one (usjp/data/store.py), so what
 validate passes the app uses, and what it reports the app refuses. Each problem is one line,
@@ -8,9 +9,10 @@ line naming the file being checked. A source known only by our description (its 
 warning, one line each, `data/events.yaml:LINE id sources.K: no headline (description only)`; warnings
 leave the exit status alone.
 
-`--json` keys: events (how many passed), errors, series (which copy the app uses), events_by_status,
-events_by_category, sources_by_kind ("unclassified" for a source without a kind), sources_without_url,
-sources_with_description, quotes_with_original, calendar (entries, by_kind, first, last), warnings.
+`--json` keys: events (how many passed), stories (how many passed), errors, series (which copy the app
+uses), events_by_status, events_by_category, sources_by_kind ("unclassified" for a source without a
+kind), sources_without_url, sources_with_description, quotes_with_original, calendar (entries, by_kind,
+first, last), warnings.
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ from pathlib import Path
 import yaml
 
 from usjp import catalog
+from usjp.cli import export
 from usjp.data import calendar_file, events_file, store, verify, yaml_list
 from usjp.events import CATEGORIES, SOURCE_KINDS, STATUSES, Event, tally
-from usjp.paths import data_dir, events_path
+from usjp.paths import data_dir, events_path, stories_dir
 from usjp.releases import RELEASE_KIND_SLUGS, Release
+from usjp.story import files
+from usjp.story.facts import StoryData
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -71,8 +76,8 @@ def _print(report: dict, as_json: bool) -> None:
         print(line)
     counts = {name: sum(i["uses"] == name for i in report["series"].values()) for name in ("snapshot", "cache")}
     print(
-        f"{report['events']} events, {counts['snapshot']} series from the snapshot, {counts['cache']} from the "
-        f"local cache, {len(report['errors'])} error(s)"
+        f"{report['events']} events, {report['stories']} stories, {counts['snapshot']} series from the snapshot, "
+        f"{counts['cache']} from the local cache, {len(report['errors'])} error(s)"
     )
 
 
@@ -133,15 +138,37 @@ def _report(checking: list[str]) -> dict:
             "rows": None if used is None else len(used.values),
             "rejected": [{"store": r.store, "reason": r.reason, "detail": r.detail} for r in resolved.rejected],
         }
+    checking.append(str(stories_dir()))
+    story_count, story_errors = _stories()
+    errors += story_errors
     checking.append(str(path))
     return {
         "events": len(events),
+        "stories": story_count,
         "errors": errors,
         "series": series,
         **_event_counts(events),
         "calendar": _calendar_counts(releases),
         "warnings": _description_warnings(events, path),
     }
+
+
+def _stories() -> tuple[int, list[str]]:
+    """(how many stories passed, a `file:line field: message` per problem): each file's structure, then
+    what the data must back (views, events, every placeholder, every prediction's answer)."""
+    loaded = files.read_stories()
+    if not loaded:
+        return 0, []
+    everything = export.load_events().events
+    data = StoryData(lambda key: found.values if (found := verify.read_newest(key)) else None, everything)
+    stored, bounds = export.available_keys(), export.date_bounds()
+    errors: list[str] = []
+    good = 0
+    for item in loaded:
+        problems = [*item.problems, *files.check_story(item, data, stored, bounds)]
+        errors += problems
+        good += item.story is not None and not problems
+    return good, errors
 
 
 def _event_counts(events: Sequence[Event]) -> dict:

@@ -247,3 +247,71 @@ def read_text(path: Path, label: str) -> tuple[str | None, str | None]:
     if problem is not None:
         return None, problem
     return _decode(data, label)
+
+
+def mapping(text: str, path: str | Path) -> tuple[dict | None, dict[tuple, int], list[str]]:
+    """A YAML file holding one mapping (a story), read with the same limits as `entries`: (the mapping,
+    the line of every key and list item by its path, e.g. ('steps', 2, 'caption') -> 41, problems). The
+    lines let a model's validation errors name `file:line`; see `line_of`."""
+    if len(text) > MAX_FILE_BYTES:
+        return None, {}, [f"{path}: {len(text):,} characters, more than the limit of {MAX_FILE_BYTES:,}"]
+    loader = None
+    try:
+        too_many, alias = _scan(text)
+        if too_many:
+            return None, {}, [f"{path}:{too_many} - yaml: more than {MAX_NODES:,} values (the limit)"]
+        if alias:
+            return None, {}, [f"{path}: yaml: aliases (*name) are not allowed in this file"]
+        loader = YAML_LOADER(text)
+        root = loader.get_single_node()
+        if not isinstance(root, yaml.MappingNode):
+            line = root.start_mark.line + 1 if root is not None else 1
+            return None, {}, [f"{path}:{line} - file: expected a mapping (id:, title:, steps: ...)"]
+        lines: dict[tuple, int] = {}
+
+        def walk(node: yaml.Node, where: tuple) -> None:
+            lines[where] = node.start_mark.line + 1
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode):
+                        lines[(*where, key.value)] = key.start_mark.line + 1
+                        walk(value, (*where, key.value))
+            elif isinstance(node, yaml.SequenceNode):
+                for i, item in enumerate(node.value):
+                    walk(item, (*where, i))
+
+        walk(root, ())
+        raw = loader.construct_document(root)
+    except yaml.YAMLError as exc:
+        reason = getattr(exc, "problem", None) or getattr(exc, "reason", None) or exc
+        return None, {}, [f"{path}:{_yaml_line(exc, text)} - yaml: {reason}"]
+    except RecursionError:
+        return None, {}, [f"{path}: the YAML is nested too deeply"]
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return raw, lines, []
+
+
+def line_of(lines: dict[tuple, int], where: tuple) -> int:
+    """The line of `where` or of its nearest enclosing key or item that has one (1 when none)."""
+    for n in range(len(where), -1, -1):
+        if where[:n] in lines:
+            return lines[where[:n]]
+    return 1
+
+
+def validate_mapping(
+    raw: dict, lines: dict[tuple, int], model: type[M], path: str | Path
+) -> tuple[M | None, list[str]]:
+    """`raw` through `model`: (the model, []) or (None, one `file:line field: message` per problem)."""
+    try:
+        return model.model_validate(raw), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            field = ".".join(_echo(p, "?") for p in loc) or "file"
+            message = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{path}:{line_of(lines, loc)} {field}: {message}")
+        return None, problems
