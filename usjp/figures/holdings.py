@@ -249,7 +249,7 @@ def _layout(
         height=height,
         margin={
             "l": 52 if compact else 70,
-            "r": 52 if compact else 70,
+            "r": 52 if compact else 86,  # the right axes' tick labels and titles ("Japan's share, %")
             "t": 40 + 24 * title_lines + 17 * subtitle_lines + legend_px,
             "b": 50 + 15 * footer_lines,
         },
@@ -257,7 +257,7 @@ def _layout(
         footer_shift=-36,
         legend_size=10 if compact else 12,
         annotations=[
-            _panel_label(words.MARKER_LANE, "y5"),
+            _lane_label(),
             _panel_label(timeline_words.intervention_axis(compact), "y6"),
         ],
     )

@@ -84,6 +84,7 @@ def build_timeline_figure(
     link: str = "",
     width: int = 1000,
     exact: bool = False,
+    min_series_px: int = MIN_SERIES_PX,
 ) -> go.Figure:
     """The home chart: series on top (second axis for a second unit, or indexed), event lanes below.
 
@@ -163,6 +164,7 @@ def build_timeline_figure(
         key=words.marker_key(events),
         bars=bars is not None,
         releases=bool(ticks),
+        min_series_px=min_series_px,
     )
     marks = marker_layout.arrange(events, lane_of, start, end, plot_px, lane_px)
     traces = _series_traces(series, units, indexed)
@@ -484,6 +486,7 @@ def panels(
     exact: bool = False,
     lane_px: float | None = None,
     tight: bool = False,
+    min_series_px: int = MIN_SERIES_PX,
 ) -> Panels:
     """Releases (a thin lane) at the bottom, then the event lanes, the intervention bars, the series and
     the band of labels. `height` is the series' height plus `margins`, or with `exact` the whole figure's."""
@@ -493,9 +496,10 @@ def panels(
     rel_px, rel_gap = (18, 8) if releases else (0, 0)
     band_px = LABEL_ROWS[compact] * LABEL_ROW_PX + 6 if band else 0
     extra = lanes_px + gap + bar_px + bar_gap + rel_px + rel_gap + band_px
-    # An export of fixed size gives the series what is left, but never less than MIN_SERIES_PX: a size
+    # An export of fixed size gives the series what is left, but never less than MIN_SERIES_PX (or what a
+    # caller that must fit a screen allows, a presentation full screen): a size
     # too small for the lanes and the panels gets a taller figure rather than an unreadable one.
-    series_px = max(height - margins - (extra if exact else 0), MIN_SERIES_PX)
+    series_px = max(height - margins - (extra if exact else 0), min_series_px)
     total = series_px + extra
     y = rel_px + rel_gap
     lanes_span = (y, y + lanes_px)
@@ -550,7 +554,10 @@ def _top(title: str, subtitle: str, legend: Sequence[str], chars: int, legend_px
     """The top margin: the title's and the subtitle's lines as wrapped, and the legend's rows (Plotly
     wraps a horizontal legend that does not fit), so none of them runs into the next."""
     title_px = line_count(wrap(title, chars)) * (22 if compact else 26)
-    sub_px = line_count(wrap(subtitle, int(chars * 1.5))) * (16 if compact else 17) if subtitle else 0
+    sub_lines = line_count(wrap(subtitle, int(chars * 1.5))) if subtitle else 0
+    # Plotly sets a subtitle of one line about 10 px lower than the first line of a longer one (measured
+    # in Chromium, desktop and compact alike): without the extra room the legend runs into it
+    sub_px = sub_lines * (16 if compact else 17) + (14 if sub_lines == 1 else 0)
     rows = legend_rows(legend, legend_px if not compact else legend_px - 8, 12)
     return TOP_PAD + title_px + 8 + sub_px + 10 + rows * LEGEND_ROW_PX + 6
 
@@ -598,6 +605,7 @@ def _layout(
     key: str = "",
     bars: bool = False,
     releases: bool = False,
+    min_series_px: int = MIN_SERIES_PX,
 ) -> tuple[dict, float]:
     """Geometry (margins, the panels' share of the height) and the layout around it, and the height of
     a lane in px (less than LANE_PX when an export of fixed size is short of room)."""
@@ -607,7 +615,14 @@ def _layout(
     margin = _margins(units, indexed, lane_of, title, compact=compact, releases=releases, footer_lines=footer_lines)
     margin["t"] = _top(title, subtitle, legend, chars, width if compact else width - margin["l"], compact)
     right_axis = len(units) == 2 and not indexed
-    shape = {"bars": bars, "releases": releases, "compact": compact, "band": bool(placed), "exact": exact}
+    shape = {
+        "bars": bars,
+        "releases": releases,
+        "compact": compact,
+        "band": bool(placed),
+        "exact": exact,
+        "min_series_px": min_series_px,
+    }
     lane_px = LANE_PX[compact]
     geometry = panels(len(lane_of), height=height, margins=margin["t"] + margin["b"], **shape)
     short = geometry.height - height if exact else 0

@@ -20,7 +20,14 @@ from usjp.analysis import Window
 from usjp.events import Event, filter_events
 from usjp.figures import credits
 from usjp.figures.credits import SeriesCopy
-from usjp.figures.timeline import COMPACT_BELOW_PX, RecordedSeries, SeriesView, build_timeline_figure, labelled
+from usjp.figures.timeline import (
+    COMPACT_BELOW_PX,
+    MIN_SERIES_PX,
+    RecordedSeries,
+    SeriesView,
+    build_timeline_figure,
+    labelled,
+)
 from usjp.releases import Release
 from usjp.views.timeline import View
 
@@ -106,6 +113,7 @@ def figure_for_view(
     exact: bool = False,
     link: str = "",
     uirevision: str | None = None,
+    min_series_px: int = MIN_SERIES_PX,
 ) -> go.Figure:
     """The timeline figure of `view` laid out for a figure `width` px wide (compact below
     COMPACT_BELOW_PX). In the app `height` is left to APP_HEIGHT and the figure fills its column; an
@@ -136,6 +144,7 @@ def figure_for_view(
         link=link,
         width=width,
         exact=exact,
+        min_series_px=min_series_px,
     )
 
 

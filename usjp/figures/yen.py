@@ -156,7 +156,11 @@ def build_gap_figure(
     as_of: str,
     compact: bool = False,
 ) -> go.Figure:
-    """The monthly gap as a line with a point a month, and the note (why monthly) inside the plot."""
+    """The monthly gap as a line with a point a month, and the note (why monthly) on the chart: a line
+    inside the plot above the highest point, or on a phone (where it takes three lines) under the
+    subtitle, so it never covers the line."""
+    if compact:
+        subtitle = f"{subtitle} {GAP_NOTE}"
     note = {
         "xref": "paper",
         "yref": "paper",
@@ -170,7 +174,10 @@ def build_gap_figure(
         "text": wrap(GAP_NOTE, 40 if compact else 100),
         "font": {"size": 11, "color": "#555555"},
     }
-    frame = _frame(title, subtitle, [*source_lines, as_of], compact=compact, height=420, notes=[note])
+    frame = _frame(
+        title, subtitle, [*source_lines, as_of], compact=compact, height=420, notes=[] if compact else [note]
+    )
+    top = float(gap.max()) if len(gap) else 1.0
     trace = {
         "type": "scatter",
         "mode": "lines+markers",
@@ -190,6 +197,8 @@ def build_gap_figure(
             "title": {"text": "" if compact else "Percentage points"},
             "automargin": False,
             "rangemode": "tozero",
+            # room above the highest point for the note's line (desktop); a gap below zero keeps autorange
+            **({"range": [0, top * 1.22]} if not compact and top > 0 and float(gap.min()) >= 0 else {}),
         },
     )
     return go.Figure(data=[trace], layout=layout)
