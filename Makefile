@@ -3,29 +3,49 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# 127.0.0.1: this machine only. `make serve-lan` (= `make run HOST=0.0.0.0`) serves the room's network.
+HOST ?= 127.0.0.1
+PACK := classroom-pack
 
-.PHONY: run test test-fast lint format venv dev clean wheelhouse bench load
+.PHONY: run serve-lan test test-fast lint format venv dev clean wheelhouse bench load classroom-pack classroom-check
 
-# With a wheelhouse/ folder (made by `make wheelhouse` while online) installs need no network.
+# The runtime install (scripts/classroom.py install) takes, in this order: the classroom pack
+# (classroom-pack/wheels/, made by `make classroom-pack` while online, for this kind of machine), the
+# developers' wheelhouse/ (`make wheelhouse`), else the package index; with none of them and no
+# network it stops at once and says what to do.
+# The dev tools come from wheelhouse/ when it is there, else from the index.
 PIP_SOURCE := $(if $(wildcard wheelhouse/*.whl),--no-index --find-links wheelhouse,)
 
 $(BIN)/.runtime: requirements.txt
-	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q $(PIP_SOURCE) -r requirements.txt
-	touch $@
+	@$(PY) scripts/classroom.py install --venv $(VENV) --pack $(PACK)
+	@touch $@
 
 $(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
 	$(BIN)/pip install -q $(PIP_SOURCE) -r requirements-dev.txt
 	touch $@
 
-wheelhouse:  ## download every wheel once, for installing on a machine with no network (e.g. a classroom)
+wheelhouse:  ## developers: every wheel of requirements-dev.txt (214 MB), for `make test` with no network
 	$(PY) -m pip download -q -d wheelhouse -r requirements-dev.txt
+
+classroom-pack:  ## the runtime wheels only, into classroom-pack/ (~160 MB; same OS, CPU and Python only): copy it with the repo
+	@$(PY) scripts/classroom.py pack --out $(PACK)
+
+classroom-check:  ## as root, minutes, not part of `make test`: proves `make run` installs and serves from the pack with no network
+	@test -f $(PACK)/PACK.txt || $(MAKE) --no-print-directory classroom-pack
+	bash scripts/classroom_check.sh
 
 venv: $(BIN)/.runtime
 dev: $(BIN)/.dev
 
-run: $(BIN)/.runtime  ## serve the app on the bundled data (no network needed)
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
+# Serving beyond this machine: print the addresses students type once the server answers (a helper in
+# the background, gone when the server goes), and no Streamlit banner (it looks up an external address).
+LAN = $(filter-out 127.0.0.1 localhost ::1,$(HOST))
+
+run: $(BIN)/.runtime  ## serve the app on the bundled data (no network needed); HOST=0.0.0.0 serves the room's network
+	$(if $(LAN),$(BIN)/python scripts/classroom.py lan --host $(HOST) --port $(PORT) --wait 120 & )exec $(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.address $(HOST)$(if $(LAN), --logger.hideWelcomeMessage true)
+
+serve-lan: HOST = 0.0.0.0
+serve-lan: run  ## serve to the room's network (students' browsers): prints the address(es) to type
 
 lint: $(BIN)/.dev
 	$(BIN)/ruff check .

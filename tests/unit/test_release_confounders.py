@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -328,7 +329,8 @@ def validate(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
 
 @pytest.fixture
 def built(data_dir: Path) -> Path:
-    """The data folder with the events and calendar files above."""
+    """The data folder with the events and calendar files above (and no stories: theirs are not these)."""
+    shutil.rmtree(data_dir / "stories")
     (data_dir / "events.yaml").write_text(EVENTS_YAML, encoding="utf-8")
     (data_dir / "calendar.yaml").write_text(CALENDAR_YAML, encoding="utf-8")
     return data_dir

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from usjp.cli import export, importer, refresh, stats, validate
+from usjp.cli import export, handout, importer, refresh, stats, validate
 
-COMMANDS = (validate, importer, refresh, stats, export)
+COMMANDS = (validate, importer, refresh, stats, export, handout)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -270,7 +270,7 @@ def mapping(text: str, path: str | Path) -> tuple[dict | None, dict[tuple, int],
         lines: dict[tuple, int] = {}
 
         def walk(node: yaml.Node, where: tuple) -> None:
-            lines[where] = node.start_mark.line + 1
+            lines.setdefault(where, node.start_mark.line + 1)  # a key's own line, not its value's
             if isinstance(node, yaml.MappingNode):
                 for key, value in node.value:
                     if isinstance(key, yaml.ScalarNode):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from usjp import analysis, catalog
-from usjp.analysis import EventStats, Window, WindowStats
+from usjp.analysis import EventStats, WindowStats
 from usjp.events import Event
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -125,7 +125,19 @@ def _operations(data: StoryData, key: str, start: str, end: str) -> pd.Series:
     if last < first:
         raise FactError(f"{start} is after {end}")
     values = data.values(key)
+    covered = quarter_end(values.index[-1].date())
+    if last > covered:  # after its coverage the record is not "no operation": nothing is known there
+        raise FactError(f"the stored record of {key} covers operations to {covered}, before {last}")
     return values[pd.Timestamp(first) : pd.Timestamp(last)]
+
+
+def quarter_end(day: dt.date) -> dt.date:
+    """The end of the calendar quarter of `day`: how far the ministry's record is known to reach, since it
+    publishes each quarter's daily operations as a whole, five to six weeks after the quarter (an
+    operation-days file says nothing about the days after its last row otherwise)."""
+    month = (day.month - 1) // 3 * 3 + 3
+    following = dt.date(day.year + (month == 12), month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
 
 
 def moved(change: float, unit: str) -> str:
@@ -170,21 +182,12 @@ def fill(text: str, data: StoryData) -> str:
         raise FactError("a '{' or '}' outside a placeholder (placeholders are {verb arguments})")
 
     def one(match: re.Match[str]) -> str:
-        verb, *args = match.group(1).split()
+        words = match.group(1).split()
+        if not words:
+            raise FactError("an empty placeholder {}")
         try:
-            return compute(verb, args, data) if verb else _raise("an empty placeholder {}")
+            return compute(words[0], words[1:], data)
         except FactError as exc:
             raise FactError(f"{{{match.group(1)[:80]}}}: {exc}") from None
 
     return PLACEHOLDER.sub(one, text)
-
-
-def _raise(message: str) -> str:
-    raise FactError(message)
-
-
-def window_of(text: str) -> Window:
-    try:
-        return analysis.parse_window(text)
-    except ValueError as exc:
-        raise FactError(str(exc)) from None

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 
 from usjp import catalog
 from usjp.data import yaml_list
+from usjp.figures import timeline_view
 from usjp.paths import stories_dir
 from usjp.story import reveal
 from usjp.story.facts import FactError, StoryData, fill
@@ -92,6 +93,14 @@ def check_story(
         view = step_view(step.view, ids, stored, bounds)
         for notice in view.notices:
             problem(("steps", i, "view"), notice)
+        start, end = view.window(*bounds)
+        drawn = {e.id for e in timeline_view.shown_events(data.events, view, start, end)}
+        for label in view.labels or ():
+            if label not in drawn:
+                problem(
+                    ("steps", i, "view"),
+                    f"label {label!r} is not drawn: its event is outside the view's dates, categories or importance",
+                )
         for j, event_id in enumerate(step.events):
             if event_id not in data.by_id:
                 problem(("steps", i, "events", j), f"unknown event {event_id!r}")

@@ -119,3 +119,20 @@ class EventLogKeys:
 
 
 EVENT_LOG = EventLogKeys()
+
+
+# story keys
+@dataclass(frozen=True)
+class StoryKeys:
+    story: str = "sy_story"
+    step: str = "sy_step"
+    present: str = "sy_present"
+    chart: str = "sy_chart"
+    keys: str = "sy_keys"  # the presentation keyboard and viewport watcher
+
+    def widgets(self) -> tuple[str, ...]:
+        """The keys whose state the URL restores."""
+        return (self.story, self.step, self.present)
+
+
+STORY = StoryKeys()

@@ -390,3 +390,72 @@ def load_rate_gap() -> pd.Series | None:
 
 
 # events loaders
+
+
+# story loaders
+def _stories_version() -> tuple:
+    from usjp.paths import stories_dir
+
+    folder = stories_dir()
+    paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    return tuple((p.name, *_file_version(p)) for p in paths)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _stories(version: tuple) -> list:
+    from usjp.story import files
+
+    return files.read_stories()
+
+
+def load_stories() -> list:
+    """Every story file read and structurally validated (usjp.story.files.Loaded: frozen, shared), read
+    again when a file changes."""
+    return _stories(_stories_version())
+
+
+def story_data():
+    """What story placeholders and predictions are computed from: the stored series through the cached
+    loaders, and every timeline event."""
+    from usjp.story.facts import StoryData
+
+    return StoryData(lambda key: found.values if (found := load_series(key)) is not None else None, load_events())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _story_check(story_id: str, version: tuple) -> list[str]:
+    from usjp.story import files
+
+    loaded = next((item for item in load_stories() if item.story and item.story.id == story_id), None)
+    if loaded is None:
+        return []
+    return files.check_story(loaded, story_data(), available_keys(), date_bounds())
+
+
+def story_problems(story_id: str) -> list[str]:
+    """What the data cannot back in a story (`file:line field: message`), checked once per data version."""
+    return _story_check(
+        story_id, (_stories_version(), data_version(), tuple(series_version(k) for k in catalog.CATALOG))
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _story_texts(story_id: str, step: int, version: tuple) -> tuple[str, str, str]:
+    from usjp.story.facts import FactError, fill
+
+    loaded = next((item for item in load_stories() if item.story and item.story.id == story_id), None)
+    if loaded is None or loaded.story is None:
+        return "", "", "unknown story"
+    item = loaded.story.steps[step - 1]
+    try:
+        data = story_data()
+        return fill(item.caption, data), fill(item.notes, data), ""
+    except FactError as exc:
+        return "", "", str(exc)
+
+
+def story_texts(story_id: str, step: int) -> tuple[str, str, str]:
+    """(the step's caption, its speaker notes, "") with every placeholder computed, or ("", "", why)."""
+    return _story_texts(
+        story_id, step, (_stories_version(), data_version(), tuple(series_version(k) for k in catalog.CATALOG))
+    )

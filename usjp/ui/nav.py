@@ -64,5 +64,13 @@ PAGES: tuple[PageSpec, ...] = (
             "&series=usdjpy&gen=1&sort=oldest&id=kato-treasuries-card"
         ),
     ),
+    PageSpec(
+        "pages/story.py",
+        "Stories for the classroom",
+        "story",
+        has_chart=False,  # the default view is the list of stories; a step (the sample query) has a chart
+        reads=(),
+        sample_query="s=liberation-day&step=2",
+    ),
     PageSpec("pages/sources.py", "Data and sources", "sources", has_chart=False),
 )
