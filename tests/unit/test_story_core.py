@@ -216,6 +216,19 @@ def test_nothing_after_the_cutoff_reaches_the_figure(data):
     assert any(i in revealed.to_json() for i in later)
 
 
+def test_full_screen_subtitle_counts_in_words(data):
+    view = View(
+        series=("ust10y",), range="custom", start=dt.date(2025, 3, 1), end=dt.date(2025, 5, 30), categories=("fx",)
+    )
+    full = timeline_data(view, list(data.events))
+    fig = step_figure(
+        view, view.start, view.end, full, first_hidden=None, width=1000, height=600, exact=True, short_subtitle=True
+    )
+    subtitle = fig.layout.title.subtitle.text
+    n = int(subtitle.split()[0])
+    assert subtitle.startswith(f"{n} event{'' if n == 1 else 's'} below")
+
+
 def test_full_screen_keeps_the_lanes_the_step_talks_about(data):
     view = View()
     named = [data.event(LIBERATION), data.event("kato-treasuries-card")]

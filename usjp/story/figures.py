@@ -87,7 +87,7 @@ def step_figure(
         view = hidden_view(view, first_hidden)
     elif short_subtitle and not view.subtitle:
         shown = timeline_view.shown_events(data.events, view, start, end)
-        view = replace(view, subtitle=f"{len(shown)} events below, by category")
+        view = replace(view, subtitle=f"{len(shown)} event{'' if len(shown) == 1 else 's'} below, by category")
     return timeline_view.figure_for_view(
         view,
         start,
