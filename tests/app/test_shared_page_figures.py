@@ -12,6 +12,13 @@ from tests.app.support import open_page
 from usjp.ui import loaders
 
 VIEWS = {
+    "event_study": [
+        {},
+        {"pcat": "tariff"},
+        {"pcat": "fx"},
+        {"pseries": "ust30y"},
+        {"pcat": "fx", "pseries": "usdjpy"},
+    ],
     "holdings": [
         {},
         {"known": "1"},
@@ -65,4 +72,4 @@ def test_every_shared_figure_is_the_one_its_view_would_build(page, handed_out):
             assert fig.to_json() == build().to_json(), (
                 f"/{page}?{params}: the {name} figure's key {key!r} misses an input"
             )
-    assert len(names) >= (1 if page == "holdings" else 3)
+    assert len(names) >= (1 if page in ("holdings", "event_study") else 3)

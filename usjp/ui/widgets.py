@@ -59,12 +59,12 @@ def caption_of(item: StoredSeries) -> str:
     return md_escape(credits.caption(item))
 
 
-def z_column() -> object:
-    return st.column_config.NumberColumn("z", help=credits.Z_HELP)
+def z_column(format: str | None = None) -> object:
+    return st.column_config.NumberColumn("z", help=credits.Z_HELP, format=format)
 
 
-def percentile_column() -> object:
-    return st.column_config.NumberColumn("Percentile", help=credits.PERCENTILE_HELP)
+def percentile_column(format: str | None = None) -> object:
+    return st.column_config.NumberColumn("Percentile", help=credits.PERCENTILE_HELP, format=format)
 
 
 def render_event_picker(events: Sequence[Event], key: str) -> None:
