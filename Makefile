@@ -58,7 +58,7 @@ format: $(BIN)/.dev
 test: $(BIN)/.dev lint  ## ruff, then every test: unit, AppTest and the real browser
 	$(BIN)/python -m pytest
 
-test-fast: $(BIN)/.dev  ## the inner loop: ruff, unit and AppTest tests, no browser (about 2 minutes)
+test-fast: $(BIN)/.dev  ## the inner loop: ruff, unit and AppTest tests, no browser (about 10 minutes)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not e2e"
 
