@@ -43,12 +43,12 @@ item = loaders.load_series(series) if series else None
 if paths is None or item is None or paths.paths.empty:
     st.info("No events of this kind fall inside this series' data.")
 else:
-    phone = width.is_compact()
+    compact = width.is_compact()
     st.plotly_chart(
-        ui.paths_figure(paths, category, item, all_events, phone),
+        ui.paths_figure(paths, category, item, all_events, compact),
         key=KEYS.paths_chart,
         theme=None,
-        config=ui.paths_config(category, series, phone),
+        config=ui.paths_config(category, series, compact),
         alt=ui.paths_alt(paths, category, item),
     )
     st.caption(widgets.caption_of(item))

@@ -33,15 +33,15 @@ data = ui.holdings_data(all_events)
 if data is None:
     st.info("Japan's holdings or the foreign total are not stored on this machine: nothing to draw.")
 else:
-    phone = width.is_compact()
+    compact = width.is_compact()
     ui.render_mode_note(view, data)
     st.plotly_chart(
-        ui.figure(data, view, phone),
+        ui.figure(data, view, compact),
         key=KEYS.chart,
         theme=None,
         on_select="rerun",
         selection_mode="points",
-        config=ui.config(view, phone),
+        config=ui.config(view, compact),
         alt=ui.alt(data, view),
     )
     ui.render_latest(data)

@@ -44,8 +44,8 @@ if problem := ui.custom_range_problem(view):
 window = view.window(episodes, bounds)
 shown = ui.shown_events(all_events, *window)
 days = ui.operation_days(record, *window)
-phone = width.is_compact()
-ui.render_main_chart(usdjpy, record, days, shown, view, window, compact=phone, column=width.column_width())
+compact = width.is_compact()
+ui.render_main_chart(usdjpy, record, days, shown, view, window, compact=compact, column=width.column_width())
 st.caption("  \n".join(widgets.caption_of(item) for item in (usdjpy, record) if item is not None))
 
 # 3/ The selected event's details
@@ -55,11 +55,11 @@ if view.event in by_id:
 
 # 4/ Did it stick?
 st.subheader("Did it stick?")
-ui.render_paths(usdjpy, record, days, all_events, compact=phone)
+ui.render_paths(usdjpy, record, days, all_events, compact=compact)
 
 # 5/ The US–Japan 10-year gap
 st.subheader("The US–Japan 10-year gap")
-ui.render_gap(window, compact=phone)
+ui.render_gap(window, compact=compact)
 
 url.write(ui.current_view())
 width.render_probe()  # last: measures the column the charts fill (layout by width, not by browser)

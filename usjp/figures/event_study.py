@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from usjp.analysis import AlignedPaths
 from usjp.events import category as category_record
-from usjp.figures.style import escape, frame_layout, frame_lines
+from usjp.figures.style import escape, stacked_frame
 
 PATH_GREY = "#9AA5B1"
 BAND_FILL = "rgba(0, 114, 178, 0.16)"  # Okabe–Ito blue, pale: distinct from the grey event paths
@@ -151,30 +151,18 @@ def _layout(
     height: int,
 ) -> dict:
     """Geometry (margins from the wrapped title, subtitle and footer) and the layout around it."""
-    width = 34 if compact else 84
-    title_lines, subtitle_lines, footer_lines = frame_lines(title, subtitle, footer, width)
     span = _symmetric_span(paths)
     x = paths.offsets
-    frame = frame_layout(
+    frame = stacked_frame(
         title,
         subtitle,
         footer,
-        width=width,
-        subtitle_width=int(width * 1.4),
         compact=compact,
         height=height,
-        margin={
-            "l": 58 if compact else 84,
-            "r": 14 if compact else 30,
-            "t": 40 + 24 * title_lines + 17 * subtitle_lines + (40 if compact else 26),
-            "b": 70 + 15 * footer_lines,
-        },
-        title_place={
-            "yref": "container",
-            "y": 1.0,
-            # Plotly anchors a multi-line title by its first line: push it down by the extra lines.
-            "pad": {"t": 12 + (21 if compact else 24) * (title_lines - 1)},
-        },
+        left=58 if compact else 84,
+        right=14 if compact else 30,
+        legend_px=40 if compact else 26,
+        bottom=70,
         footer_shift=-58,
         legend_size=11 if compact else 12,
         annotations=[

@@ -15,7 +15,7 @@ from usjp.analysis.holdings import Publication
 from usjp.events import Event, category, status
 from usjp.figures import holdings_words as words
 from usjp.figures import timeline_words
-from usjp.figures.style import escape, frame_layout, frame_lines, wrap
+from usjp.figures.style import escape, stacked_frame, wrap
 from usjp.views.holdings import HoldingsView
 
 HOLDER_COLOURS = {"Japan": "#A33B20", "China": "#1B2F4B", "United Kingdom": "#4B7F52"}
@@ -236,30 +236,19 @@ def _event_line(event: Event) -> dict:
 def _layout(
     title: str, subtitle: str, footer: list[str], start: dt.date, end: dt.date, compact: bool, height: int
 ) -> dict:
-    width = 34 if compact else 84
-    title_lines, subtitle_lines, footer_lines = frame_lines(title, subtitle, footer, width)
-    legend_px = 8 * 19 if compact else 3 * 22  # a phone stacks the legend's entries, a desktop has three rows
-    frame = frame_layout(
+    frame = stacked_frame(
         title,
         subtitle,
         footer,
-        width=width,
-        subtitle_width=int(width * 1.4),
         compact=compact,
         height=height,
-        margin={
-            "l": 52 if compact else 70,
-            "r": 52 if compact else 86,  # the right axes' tick labels and titles ("Japan's share, %")
-            "t": 40 + 24 * title_lines + 17 * subtitle_lines + legend_px,
-            "b": 50 + 15 * footer_lines,
-        },
-        title_place={"yref": "container", "y": 1.0, "pad": {"t": 12 + (21 if compact else 24) * (title_lines - 1)}},
+        left=52 if compact else 70,
+        right=52 if compact else 86,  # the right axes' tick labels and titles ("Japan's share, %")
+        legend_px=8 * 19 if compact else 3 * 22,  # a phone stacks the legend's entries, a desktop has three rows
+        bottom=50,
         footer_shift=-36,
         legend_size=10 if compact else 12,
-        annotations=[
-            _lane_label(),
-            _panel_label(timeline_words.intervention_axis(compact), "y6"),
-        ],
+        annotations=[_lane_label(), _panel_label(timeline_words.intervention_axis(compact), "y6")],
     )
     grid = {"automargin": False, "fixedrange": True}
     return dict(

@@ -52,6 +52,49 @@ def frame_lines(title: str, subtitle: str, footer: Sequence[str], width: int) ->
     return line_count(wrap(title, width)), line_count(wrap(subtitle, wide)), line_count(footer_text(footer, wide))
 
 
+def stacked_frame(
+    title: str,
+    subtitle: str,
+    footer: list[str],
+    *,
+    compact: bool,
+    height: int,
+    left: int,
+    right: int,
+    legend_px: int,
+    bottom: int,
+    footer_shift: int,
+    legend_size: int = 12,
+    annotations: Sequence[dict] = (),
+) -> dict:
+    """frame_layout for a figure whose margins are its wrapped text: the title at 34 characters on a phone
+    and 84 on a desktop, the subtitle and the footer at 1.4 times that; the top margin holds the title,
+    the subtitle and `legend_px` of legend, the bottom `bottom` px plus the footer's lines. The title is
+    pushed down by its extra lines (Plotly anchors a multi-line title by its first). Shared by the
+    holdings, yen and aligned-paths figures."""
+    chars = 34 if compact else 84
+    title_lines, subtitle_lines, footer_lines = frame_lines(title, subtitle, footer, chars)
+    return frame_layout(
+        title,
+        subtitle,
+        footer,
+        width=chars,
+        subtitle_width=int(chars * 1.4),
+        compact=compact,
+        height=height,
+        margin={
+            "l": left,
+            "r": right,
+            "t": 40 + 24 * title_lines + 17 * subtitle_lines + legend_px,
+            "b": bottom + 15 * footer_lines,
+        },
+        title_place={"yref": "container", "y": 1.0, "pad": {"t": 12 + (21 if compact else 24) * (title_lines - 1)}},
+        footer_shift=footer_shift,
+        legend_size=legend_size,
+        annotations=annotations,
+    )
+
+
 def footer_text(lines: Sequence[str], width: int) -> str:
     """The footer's text: each non-empty line wrapped at `width`."""
     return "<br>".join(wrap(line, width) for line in lines if line)

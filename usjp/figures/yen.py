@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from usjp.events import Event, category, status
 from usjp.figures import timeline_words
-from usjp.figures.style import IMPORTANCE_SIZE, escape, frame_layout, frame_lines, wrap
+from usjp.figures.style import IMPORTANCE_SIZE, escape, stacked_frame, wrap
 from usjp.figures.timeline import _bar_trace
 from usjp.figures.yen_words import COMPACT_LANES, EVENT_LANES, GAP_NOTE
 
@@ -21,23 +21,16 @@ LANES = tuple(EVENT_LANES)  # top lane first
 
 
 def _frame(title: str, subtitle: str, footer: list[str], *, compact: bool, height: int, notes: Sequence[dict] = ()):
-    width = 34 if compact else 84
-    title_lines, subtitle_lines, footer_lines = frame_lines(title, subtitle, footer, width)
-    return frame_layout(
+    return stacked_frame(
         title,
         subtitle,
         footer,
-        width=width,
-        subtitle_width=int(width * 1.4),
         compact=compact,
         height=height,
-        margin={
-            "l": 58 if compact else 100,
-            "r": 14 if compact else 30,
-            "t": 40 + 24 * title_lines + 17 * subtitle_lines + (30 if compact else 22),
-            "b": 44 + 15 * footer_lines,
-        },
-        title_place={"yref": "container", "y": 1.0, "pad": {"t": 12 + (21 if compact else 24) * (title_lines - 1)}},
+        left=58 if compact else 100,
+        right=14 if compact else 30,
+        legend_px=30 if compact else 22,
+        bottom=44,
         footer_shift=-34,
         legend_size=11 if compact else 12,
         annotations=notes,

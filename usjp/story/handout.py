@@ -204,7 +204,7 @@ def handout_steps(
                 else analysis.format_change(result.change, result.unit)
             )
             answer = Answer(f"Answer: {verdict}.", reveal.what_happened(result), reveal.how_unusual(result))
-        asked = step.predict.event if step.predict else None
+        asked = step.asked
         figure = step_figure(
             view,
             start,

@@ -81,6 +81,16 @@ class Step(BaseModel):
     events: tuple[str, ...] = Field(default=(), max_length=12)
     predict: Prediction | None = None
 
+    @property
+    def asked(self) -> str | None:
+        """The event the step's question is about (None without a question)."""
+        return self.predict.event if self.predict else None
+
+    @property
+    def event_ids(self) -> list[str]:
+        """The events the step names, then the one it asks about, once each."""
+        return list(dict.fromkeys([*self.events, *([self.asked] if self.asked else [])]))
+
     @field_validator("events")
     @classmethod
     def _ids(cls, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -111,7 +121,4 @@ class Story(BaseModel):
 
     def event_ids(self) -> list[str]:
         """Every event a step names or predicts around, in order of first mention."""
-        ids: list[str] = []
-        for step in self.steps:
-            ids += [*step.events, *([step.predict.event] if step.predict else [])]
-        return list(dict.fromkeys(ids))
+        return list(dict.fromkeys(i for step in self.steps for i in step.event_ids))

@@ -170,9 +170,9 @@ def paths_alt(paths: AlignedPaths, slug: str, item: StoredSeries) -> str:
     return f"Line chart. {credits.paths_title(item.spec, paths, slug)}. {credits.verdict(paths, slug)}"
 
 
-def paths_config(slug: str, series: str, phone: bool) -> dict:
+def paths_config(slug: str, series: str, compact: bool) -> dict:
     """The chart toolbar's PNG is named after the category and series."""
-    return export_config(f"usjp-paths-{slug}-{series}", phone)
+    return export_config(f"usjp-paths-{slug}-{series}", compact)
 
 
 def render_verdict(paths: AlignedPaths, slug: str) -> None:

@@ -414,6 +414,11 @@ def load_stories() -> list:
     return _stories(_stories_version())
 
 
+def load_story(story_id: str):
+    """The story file whose story has this id and passed its structural checks (None otherwise)."""
+    return next((item for item in load_stories() if item.story is not None and item.story.id == story_id), None)
+
+
 def story_data():
     """What story placeholders and predictions are computed from: the stored series through the cached
     loaders, and every timeline event."""
@@ -422,11 +427,17 @@ def story_data():
     return StoryData(lambda key: found.values if (found := load_series(key)) is not None else None, load_events())
 
 
+def _story_data_version() -> tuple:
+    """The story files, the statistics' data and every stored series: what a story's checks and texts
+    depend on (a placeholder may read any series)."""
+    return (_stories_version(), data_version(), tuple(series_version(k) for k in catalog.CATALOG))
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _story_check(story_id: str, version: tuple) -> list[str]:
     from usjp.story import files
 
-    loaded = next((item for item in load_stories() if item.story and item.story.id == story_id), None)
+    loaded = load_story(story_id)
     if loaded is None:
         return []
     return files.check_story(loaded, story_data(), available_keys(), date_bounds())
@@ -443,7 +454,7 @@ def story_problems(story_id: str) -> list[str]:
 def _story_texts(story_id: str, step: int, version: tuple) -> tuple[str, str, str]:
     from usjp.story.facts import FactError, fill
 
-    loaded = next((item for item in load_stories() if item.story and item.story.id == story_id), None)
+    loaded = load_story(story_id)
     if loaded is None or loaded.story is None:
         return "", "", "unknown story"
     item = loaded.story.steps[step - 1]

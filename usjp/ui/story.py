@@ -254,7 +254,7 @@ def chart_share() -> float:
 def named_events(step: Step, view: View, by_id: Mapping[str, Event]) -> list[Event]:
     """The events a step talks about: those it names, the one it predicts around, the selected and the
     labelled ones."""
-    ids = [*step.events, *([step.predict.event] if step.predict else []), *([view.event] if view.event else [])]
+    ids = [*step.event_ids, *([view.event] if view.event else [])]
     ids += list(view.labels or ())
     return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
@@ -288,7 +288,7 @@ def figure(
     if present:
         view = presentation_view(view, story.steps[step_no - 1].title, named)
     fig_width, height = chart_width(present, column), chart_height(present)
-    asked = story.steps[step_no - 1].predict.event if story.steps[step_no - 1].predict else None
+    asked = story.steps[step_no - 1].asked
     key = (story.id, step_no, replace(view, notices=()), span, hidden, fig_width, height)
     reads = (*view.series, *bar_series(view.series))
     return loaders.shared_figure(
@@ -418,8 +418,7 @@ def render_notes(notes: str) -> None:
 
 def render_sources(step: Step, by_id: Mapping[str, Event]) -> None:
     """The sources of the events the step's claims rest on (http(s) links only)."""
-    ids = [*step.events, *([step.predict.event] if step.predict else [])]
-    events = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+    events = [by_id[i] for i in step.event_ids if i in by_id]
     if not events:
         return
     lines = []
