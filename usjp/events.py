@@ -24,21 +24,19 @@ class Category:
     label: str  # lane label, legend, pills: "Tariffs"
     short: str  # lane label on a phone, where the plot is 390 px wide
     noun: str  # "15 tariff events"
-    colour: str  # one colour per category everywhere (Okabe–Ito, colour-blind safe)
-    symbol: str  # Plotly marker symbol, so the category reads without colour too
+    colour: str  # light theme; dark: usjp/figures/palette.py; colour-blind safe: tests/unit/test_palette.py
+    symbol: str  # Plotly marker symbol, its own per category (with an "-open" variant): reads without colour
 
 
 CATEGORY_TABLE: tuple[Category, ...] = (
-    Category("tariff", "Tariffs", "Tariffs", "tariff", "#D55E00", "circle"),
-    Category("negotiation", "Trade talks", "Trade talks", "trade-talk", "#009E73", "circle"),
-    Category(
-        "treasury-leverage", "Treasuries as leverage", "Treasuries", "Treasuries-as-leverage", "#CC79A7", "circle"
-    ),
-    Category("monetary-policy", "Central banks", "Central banks", "central-bank", "#0072B2", "circle"),
-    Category("fx", "Currency", "Currency", "currency", "#E69F00", "circle"),
-    Category("politics", "Politics", "Politics", "political", "#7F7F7F", "circle"),
-    Category("market-stress", "Market stress", "Market stress", "market-stress", "#56B4E9", "diamond"),
-    Category("data-release", "Data releases", "Data releases", "data-release", "#B8A000", "circle"),
+    Category("tariff", "Tariffs", "Tariffs", "tariff", "#C23B0E", "square"),
+    Category("negotiation", "Trade talks", "Trade talks", "trade-talk", "#065F45", "circle"),
+    Category("treasury-leverage", "Treasuries as leverage", "Treasuries", "Treasuries-as-leverage", "#BB84A6", "star"),
+    Category("monetary-policy", "Central banks", "Central banks", "central-bank", "#0373B4", "triangle-up"),
+    Category("fx", "Currency", "Currency", "currency", "#DF7A05", "triangle-down"),
+    Category("politics", "Politics", "Politics", "political", "#747474", "cross"),
+    Category("market-stress", "Market stress", "Market stress", "market-stress", "#169CEB", "diamond"),
+    Category("data-release", "Data releases", "Data releases", "data-release", "#9B966F", "x"),
 )
 CATEGORIES: tuple[str, ...] = tuple(c.slug for c in CATEGORY_TABLE)  # slugs, in lane order
 _BY_SLUG = {c.slug: c for c in CATEGORY_TABLE}

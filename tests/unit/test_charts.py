@@ -87,7 +87,7 @@ def test_the_selected_event_is_ringed_by_a_trace_that_hovers_and_selects_like_it
     b = [r[0] for r in markers.customdata].index("b")
     (row,) = ring.customdata
     assert list(row) == list(markers.customdata[b])  # hovers and selects as the event itself
-    assert ring.marker.symbol == ("circle-open",) and ring.marker.color == "#000000"
+    assert ring.marker.symbol == (f"{category('fx').symbol}-open",) and ring.marker.color == "#000000"
     assert ring.marker.size[0] > IMPORTANCE_SIZE[3]  # larger than the marker it rings
     assert list(ring.marker.line.width) == [3]
     assert (ring.x[0], ring.y[0]) == (markers.x[b], markers.y[b])
@@ -106,9 +106,10 @@ def test_events_short_of_confirmed_are_open_markers_of_their_category_with_a_thi
         make_event(id="thin-too", date="2025-03-06", category="tariff", status=slug),
     ]
     filled, hollow = event_traces(bare_figure([], shown))
-    assert [r[0] for r in filled.customdata] == ["sure"] and filled.marker.symbol == ("diamond",)
+    stress, tariff = category("market-stress").symbol, category("tariff").symbol
+    assert [r[0] for r in filled.customdata] == ["sure"] and filled.marker.symbol == (stress,)
     assert [r[0] for r in hollow.customdata] == ["thin", "thin-too"]
-    assert list(hollow.marker.symbol) == ["diamond-open", "circle-open"]  # the category's symbol, open
+    assert list(hollow.marker.symbol) == [f"{stress}-open", f"{tariff}-open"]  # the category's symbol, open
     assert list(hollow.marker.color) == [category("market-stress").colour, category("tariff").colour]
     assert hollow.marker.line.width > filled.marker.line.width  # an open ring thick enough to see
     label = status(slug).label

@@ -9,11 +9,12 @@ import plotly.graph_objects as go
 
 from usjp.analysis import AlignedPaths
 from usjp.events import category as category_record
+from usjp.figures.palette import LIGHT
 from usjp.figures.style import escape, stacked_frame
 
-PATH_GREY = "#9AA5B1"
-BAND_FILL = "rgba(0, 114, 178, 0.16)"  # Okabe–Ito blue, pale: distinct from the grey event paths
-BAND_EDGE = "rgba(0, 114, 178, 0.55)"
+PATH_GREY = LIGHT.path
+BAND_FILL = LIGHT.band_fill  # Okabe–Ito blue, pale: distinct from the grey event paths
+BAND_EDGE = LIGHT.band_edge
 
 
 def _unit_axis(unit: str) -> str:
@@ -198,7 +199,7 @@ def _layout(
             "automargin": False,  # fixed margins: automargin costs Plotly.js a second draw per update
             "range": [-span, span],
             "zeroline": True,
-            "zerolinecolor": "#444444",
+            "zerolinecolor": LIGHT.ink,
             "zerolinewidth": 1,
             "ticksuffix": " bp" if paths.unit == "bp" else "%",
         },

@@ -15,12 +15,13 @@ from usjp.analysis.holdings import Publication
 from usjp.events import Event, category, status
 from usjp.figures import holdings_words as words
 from usjp.figures import timeline_words
+from usjp.figures.palette import LIGHT
 from usjp.figures.style import escape, stacked_frame, wrap
 from usjp.views.holdings import HoldingsView
 
-HOLDER_COLOURS = {"Japan": "#A33B20", "China": "#1B2F4B", "United Kingdom": "#4B7F52"}
-TOTAL_COLOUR, DEBT_COLOUR = "#6A4C93", "#9AA5B1"
-BOUGHT, SOLD = "#2B6CB0", "#C2410C"  # yen bought (up), yen sold (down)
+HOLDER_COLOURS = {"Japan": LIGHT.series[1], "China": LIGHT.series[0], "United Kingdom": LIGHT.series[2]}
+TOTAL_COLOUR, DEBT_COLOUR = LIGHT.series[3], LIGHT.path
+BOUGHT, SOLD = LIGHT.bought, LIGHT.sold  # yen bought (up), yen sold (down): as on the timeline
 DAY_MS = 86_400_000
 # Vertical panels (paper fractions, bottom to top): interventions, share and change, holdings, events lane.
 DOMAINS = {"y6": (0.0, 0.17), "y3": (0.23, 0.43), "y": (0.49, 0.87), "y5": (0.90, 1.0)}
@@ -144,7 +145,7 @@ def _share_traces(data: HoldingsData, view: HoldingsView, start: dt.date) -> lis
         "x": _x(change.index, view.known, data.published),
         "y": list(change),
         "name": "Japan: change on a year earlier",
-        "marker": {"color": ["#D9A08F" if v >= 0 else "#8FA8C8" for v in change]},
+        "marker": {"color": [LIGHT.change_up if v >= 0 else LIGHT.change_down for v in change]},
         "yaxis": "y3",
         "text": [
             escape(f"Japan, {words.month_name(t.date())}: {words.signed_bn(v)} on a year earlier")
@@ -157,7 +158,7 @@ def _share_traces(data: HoldingsData, view: HoldingsView, start: dt.date) -> lis
         _x(share.index, view.known, data.published),
         list(share),
         "Japan: share of all foreign",
-        "#A33B20",
+        HOLDER_COLOURS["Japan"],
         "y4",
         known=view.known,
     )
@@ -270,7 +271,7 @@ def _layout(
             "domain": DOMAINS["y3"],
             "title": {"text": "" if compact else words.CHANGE_AXIS},
             "zeroline": True,
-            "zerolinecolor": "#444444",
+            "zerolinecolor": LIGHT.ink,
         },
         yaxis4={
             **grid,
@@ -289,7 +290,7 @@ def _layout(
             "showgrid": False,
             "zeroline": False,
         },
-        yaxis6={**grid, "domain": DOMAINS["y6"], "zeroline": True, "zerolinecolor": "#444444", "tickformat": ".1f"},
+        yaxis6={**grid, "domain": DOMAINS["y6"], "zeroline": True, "zerolinecolor": LIGHT.ink, "tickformat": ".1f"},
     )
 
 
@@ -306,7 +307,7 @@ def _lane_label() -> dict:
         "xshift": -4,
         "showarrow": False,
         "text": escape(words.MARKER_LANE),
-        "font": {"size": 11, "color": "#555555"},
+        "font": {"size": 11, "color": LIGHT.muted},
     }
 
 
@@ -321,5 +322,5 @@ def _panel_label(text: str, axis: str) -> dict:
         "yanchor": "bottom",
         "showarrow": False,
         "text": escape(text),
-        "font": {"size": 11, "color": "#555555"},
+        "font": {"size": 11, "color": LIGHT.muted},
     }

@@ -2,8 +2,8 @@
 frame (title, subtitle, margins, legend) and the footer that carries sources into any exported
 image, and the chart toolbar's export options.
 
-Category colours and symbols live on the Category records (usjp/events.py), unit formats on the
-catalog's Unit records (usjp/catalog.py)."""
+Colours come from the light palette (usjp/figures/palette.py); category colours and symbols live on the
+Category records (usjp/events.py), unit formats on the catalog's Unit records (usjp/catalog.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import plotly.io as pio
 
-SERIES_COLORS = ("#1B2F4B", "#A33B20", "#4B7F52", "#6A4C93")
+from usjp.figures.palette import LIGHT
+
+SERIES_COLORS = LIGHT.series[:4]  # the timeline cycles through four; the yield curves draw all five
 IMPORTANCE_SIZE = {1: 8, 2: 11, 3: 15}
 FONT = "Inter, 'Source Sans Pro', 'DejaVu Sans', Arial, sans-serif"
 # plotly_white without its per-trace-type defaults (bars, heatmaps, ...; none apply to these
@@ -117,7 +119,7 @@ def footer_annotation(lines: Sequence[str], width: int, *, yshift: int, left_mar
         "showarrow": False,
         "align": "left",
         "text": footer_text(lines, width),
-        "font": {"size": 11, "color": "#555555"},
+        "font": {"size": 11, "color": LIGHT.muted},
     }
 
 
@@ -148,10 +150,10 @@ def frame_layout(
     return {
         "template": TEMPLATE,
         "height": height,
-        "font": {"family": FONT, "size": 13, "color": "#1A1A1A"},
+        "font": {"family": FONT, "size": 13, "color": LIGHT.text},
         "title": {
             "text": f"<b>{wrap(title, width)}</b>",
-            "subtitle": {"text": wrap(subtitle, subtitle_width), "font": {"size": subtitle_size, "color": "#555555"}},
+            "subtitle": {"text": wrap(subtitle, subtitle_width), "font": {"size": subtitle_size, "color": LIGHT.muted}},
             "x": 0.01,
             "xanchor": "left",
             "yanchor": "top",

@@ -16,6 +16,7 @@ from usjp.events import CATEGORIES, Event, category, status
 from usjp.figures import labels as label_layout
 from usjp.figures import markers as marker_layout
 from usjp.figures import timeline_words as words
+from usjp.figures.palette import LIGHT
 from usjp.figures.style import IMPORTANCE_SIZE, SERIES_COLORS, escape, footer_text, frame_layout, line_count, wrap
 from usjp.releases import Release
 
@@ -23,11 +24,11 @@ from usjp.releases import Release
 BARS_UNDER = "usdjpy"
 # Bars: blue up for yen bought, red down for yen sold (ColorBrewer RdBu ends: both over 5:1 on white,
 # told apart by colour-blind readers; the direction and the panel's label say it without colour too).
-BOUGHT_YEN, SOLD_YEN = "#2166AC", "#B2182B"
-RELEASE_COLOUR = "#767676"  # light, yet 4.5:1 on white
+BOUGHT_YEN, SOLD_YEN = LIGHT.bought, LIGHT.sold
+RELEASE_COLOUR = LIGHT.release  # light, yet 4.5:1 on white
 OPEN_LINE_WIDTH = 2.5  # an open marker's ring: thick enough to read at the smallest size
-SELECTED_RING = "#000000"
-CLUSTER_TEXT = "#FFFFFF"
+SELECTED_RING = LIGHT.selected
+CLUSTER_TEXT = LIGHT.halo
 LABEL_SIZE = {False: 12, True: 11}  # px, by compact
 LABEL_ROW_PX = 20
 LABEL_ROWS = {False: 3, True: 2}
@@ -244,7 +245,7 @@ def _event_traces(marks: Sequence[marker_layout.Mark], selected: str | None, hea
     for hollow in (False, True):
         group = [m for m in singles if status(m.events[0].status).hollow == hollow]
         if group:
-            line = {"width": OPEN_LINE_WIDTH} if hollow else {"color": "#FFFFFF", "width": 1}
+            line = {"width": OPEN_LINE_WIDTH} if hollow else {"color": LIGHT.halo, "width": 1}
             name = "Events, open markers" if hollow else "Events"
             traces.append(_marker_trace(group, headlines, name=name, hollow=hollow, line=line))
     clusters = [m for m in marks if m.cluster]
@@ -320,7 +321,7 @@ def _cluster_trace(clusters: Sequence[marker_layout.Mark]) -> dict:
             "color": [category(m.events[0].category).colour for m in clusters],
             "size": [m.size for m in clusters],
             "symbol": "circle",
-            "line": {"color": "#FFFFFF", "width": 1},
+            "line": {"color": LIGHT.halo, "width": 1},
         },
         "customdata": [
             [
@@ -428,7 +429,7 @@ def _event_line(e: Event, *, strong: bool, top: float = 1.0) -> dict:
         "y0": 0.0,
         "y1": top,
         "line": {
-            "color": "#000000" if strong else category(e.category).colour,
+            "color": SELECTED_RING if strong else category(e.category).colour,
             "width": 1.5 if strong else 1,
             "dash": "solid" if strong else "dot",
         },
@@ -451,11 +452,11 @@ def _label(e: Event, spot: label_layout.Placed, *, top: float, compact: bool, st
         "showarrow": True,
         "arrowhead": 0,
         "arrowwidth": 1,
-        "arrowcolor": "#000000" if strong else "#9A9A9A",
+        "arrowcolor": SELECTED_RING if strong else LIGHT.leader,
         "standoff": 0,
         "text": f"<b>{escape(spot.text)}</b>" if strong else escape(spot.text),
-        "font": {"size": LABEL_SIZE[compact], "color": "#000000" if strong else "#333333"},
-        "bgcolor": "rgba(255,255,255,0.92)",
+        "font": {"size": LABEL_SIZE[compact], "color": SELECTED_RING if strong else LIGHT.label},
+        "bgcolor": LIGHT.label_backing,
         "borderpad": 1,
     }
 
@@ -659,9 +660,9 @@ def _layout(
     lane_axis = {
         "automargin": False,
         "ticklabeloverflow": "allow",
-        "tickfont": {"size": 10 if compact else 13, "color": "#444444"},
+        "tickfont": {"size": 10 if compact else 13, "color": LIGHT.ink},
         "showgrid": True,
-        "gridcolor": "#EEEEEE",
+        "gridcolor": LIGHT.lane_grid,
         "zeroline": False,
         "fixedrange": True,
     }
@@ -718,7 +719,7 @@ def _layout(
             "ticklabeloverflow": "allow",
             "nticks": 4,
             "zeroline": True,
-            "zerolinecolor": "#444444",
+            "zerolinecolor": LIGHT.ink,
             "zerolinewidth": 1,
             "fixedrange": True,
             "tickfont": {"size": 10 if compact else 11},
@@ -749,6 +750,6 @@ def _note(text: str, y: float, compact: bool, *, right: bool, xshift: int = 0) -
         "yshift": 2,
         "showarrow": False,
         "text": escape(text),
-        "font": {"size": 10 if compact else 11, "color": "#444444"},
-        "bgcolor": "rgba(255,255,255,0.8)",
+        "font": {"size": 10 if compact else 11, "color": LIGHT.ink},
+        "bgcolor": LIGHT.note_backing,
     }

@@ -11,12 +11,13 @@ import plotly.graph_objects as go
 
 from usjp.events import Event, category, status
 from usjp.figures import timeline_words
+from usjp.figures.palette import LIGHT
 from usjp.figures.style import IMPORTANCE_SIZE, escape, stacked_frame, wrap
 from usjp.figures.timeline import _bar_trace
 from usjp.figures.yen_words import COMPACT_LANES, EVENT_LANES, GAP_NOTE
 
-LINE = "#1B2F4B"
-SELECTED_RING = "#000000"
+LINE = LIGHT.series[0]
+SELECTED_RING = LIGHT.selected
 LANES = tuple(EVENT_LANES)  # top lane first
 
 
@@ -121,7 +122,7 @@ def build_yen_figure(
             "domain": [0.2, 0.4],
             "title": {"text": "" if compact else "¥ trn", "font": axis_font},
             "zeroline": True,
-            "zerolinecolor": "#444444",
+            "zerolinecolor": LIGHT.ink,
             "automargin": False,
         },
         yaxis3={
@@ -163,9 +164,9 @@ def build_gap_figure(
         "yanchor": "top",
         "showarrow": False,
         "align": "left",
-        "bgcolor": "rgba(255,255,255,0.8)",
+        "bgcolor": LIGHT.note_backing,
         "text": wrap(GAP_NOTE, 40 if compact else 100),
-        "font": {"size": 11, "color": "#555555"},
+        "font": {"size": 11, "color": LIGHT.muted},
     }
     frame = _frame(
         title, subtitle, [*source_lines, as_of], compact=compact, height=420, notes=[] if compact else [note]

@@ -15,13 +15,14 @@ from usjp.analysis import EventStats, Window
 from usjp.analysis.curve import MATURITIES, Curve
 from usjp.events import Event, category
 from usjp.figures.labels import text_width
+from usjp.figures.palette import LIGHT
 from usjp.figures.style import SERIES_COLORS, escape, footer_text, frame_layout, line_count, wrap
 from usjp.figures.yield_curve_words import curve_name
 
 YEARS = [years for _, years, _ in MATURITIES]
 TICKS = [label for _, _, label in MATURITIES]
-CURVE_COLORS = (*SERIES_COLORS, "#8C6D1F")
-UP, DOWN = "#A33B20", "#1B5E8C"  # yields up / down (one hue each; the sign is also in the label)
+CURVE_COLORS = LIGHT.series  # SERIES_COLORS and a fifth
+UP, DOWN = LIGHT.series[1], LIGHT.yields_down  # yields up / down (one hue each; the sign is also in the label)
 
 
 def legend_rows(names: Sequence[str], room_px: float, size: float) -> int:
@@ -185,7 +186,7 @@ def build_moves_figure(moves: Sequence[MaturityMove], frame: Frame) -> go.Figure
             "ticksuffix": " bp",
             "range": [-span if min(y) < 0 else -span * 0.15, span if max(y) > 0 else span * 0.15],
             "zeroline": True,
-            "zerolinecolor": "#444444",
+            "zerolinecolor": LIGHT.ink,
             "automargin": False,
         },
     )
@@ -232,7 +233,7 @@ def build_spread_figure(spread_bp: pd.Series, events: Sequence[Event], selected:
                     "color": record.colour,
                     "symbol": record.symbol,
                     "size": [14 if e.id == selected else 9 for e, _, _ in mine],
-                    "line": {"color": "#FFFFFF", "width": 1},
+                    "line": {"color": LIGHT.halo, "width": 1},
                 },
                 "customdata": [[e.id, escape(f"{e.date:%d %b %Y} · {e.title}")] for e, _, _ in mine],
                 "hovertemplate": "%{customdata[1]}<br>Spread %{y:+.0f} bp<extra></extra>",
@@ -263,7 +264,7 @@ def build_spread_figure(spread_bp: pd.Series, events: Sequence[Event], selected:
             "title": {"text": "" if frame.compact else "10Y minus 2Y (bp)"},
             "ticksuffix": " bp",
             "zeroline": True,
-            "zerolinecolor": "#444444",
+            "zerolinecolor": LIGHT.ink,
             "automargin": False,
         },
     )
