@@ -8,8 +8,8 @@ from usjp.ui import boot
 # by app.py (under its import lock). Why: docs/streamlit-notes.md.
 boot.ensure_app_navigation()
 
+from usjp.ui import chart, loaders, url_state, widgets, width
 from usjp.ui import event_study as ui
-from usjp.ui import loaders, url_state, widgets, width
 from usjp.ui.keys import STUDY as KEYS
 
 # 1/ URL -> widget state
@@ -44,10 +44,9 @@ if paths is None or item is None or paths.paths.empty:
     st.info("No events of this kind fall inside this series' data.")
 else:
     compact = width.is_compact()
-    st.plotly_chart(
+    chart.show(
         ui.paths_figure(paths, category, item, all_events, compact),
         key=KEYS.paths_chart,
-        theme=None,
         config=ui.paths_config(category, series, compact),
         alt=ui.paths_alt(paths, category, item),
     )

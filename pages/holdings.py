@@ -8,8 +8,8 @@ from usjp.ui import boot
 # by app.py (under its import lock). Why: docs/streamlit-notes.md.
 boot.ensure_app_navigation()
 
+from usjp.ui import chart, loaders, url_state, widgets, width
 from usjp.ui import holdings as ui
-from usjp.ui import loaders, url_state, widgets, width
 from usjp.ui.keys import HOLDINGS as KEYS
 
 # 1/ URL -> widget state; a clicked marker selects its event before the picker is drawn
@@ -35,12 +35,10 @@ if data is None:
 else:
     compact = width.is_compact()
     ui.render_mode_note(view, data)
-    st.plotly_chart(
+    chart.show(
         ui.figure(data, view, compact),
         key=KEYS.chart,
-        theme=None,
-        on_select="rerun",
-        selection_mode="points",
+        select=True,
         config=ui.config(view, compact),
         alt=ui.alt(data, view),
     )

@@ -8,7 +8,7 @@ from usjp.ui import boot
 # by app.py (under its import lock). Why: docs/streamlit-notes.md.
 boot.ensure_app_navigation()
 
-from usjp.ui import loaders, url_state, widgets, width
+from usjp.ui import chart, loaders, url_state, widgets, width
 from usjp.ui import story as ui
 
 # 1/ URL -> state (story, step, presentation mode)
@@ -44,7 +44,7 @@ else:
     # Full screen: the chart on the left, the caption, the answer and the buttons beside it
     share = ui.chart_share()
     left, right = st.columns([share, 1 - share], gap="medium") if view.present else (st.container(), st.container())
-    left.plotly_chart(
+    chart.show(
         ui.figure(
             story,
             view.step,
@@ -56,8 +56,10 @@ else:
             column=column,
         ),
         key=ui.KEYS.chart,
-        theme=None,
         config=ui.config(story, view.step, column),
+        alt=ui.alt(step, shown, hidden),
+        data=not view.present,  # full screen has no room; the page's own view has the table
+        where=left,
     )
     caption, notes, problem = loaders.story_texts(story.id, view.step)
     with right:

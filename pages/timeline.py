@@ -8,7 +8,7 @@ from usjp.ui import boot
 # by app.py (under its import lock). Why, and the page's other ordering rules: docs/streamlit-notes.md.
 boot.ensure_app_navigation()
 
-from usjp.ui import loaders, publish, url_state, widgets, width, zoom
+from usjp.ui import chart, loaders, publish, url_state, widgets, width, zoom
 from usjp.ui import timeline as ui
 from usjp.ui.keys import TIMELINE as KEYS
 
@@ -39,14 +39,13 @@ def chart_panel() -> None:
         st.rerun()  # a clicked marker selects an event: the whole page shows it
     ui.render_scale_control()
     shown_view = ui.current_view()
-    st.plotly_chart(
+    chart.show(
         loaders.load_timeline_figure(shown_view, start, end, column),
         key=KEYS.chart,
-        on_select="rerun",
-        selection_mode="points",
-        theme=None,
+        select=True,
         config=ui.chart_config(shown_view, column),
         alt=publish.alt_text(shown_view, start, end),
+        data=False,  # its own "Show the data" below, with the levels behind an indexed chart
     )
     url.write(shown_view)
 

@@ -8,7 +8,7 @@ from usjp.ui import boot
 # by app.py (under its import lock). Why: docs/streamlit-notes.md.
 boot.ensure_app_navigation()
 
-from usjp.ui import loaders, widgets, width
+from usjp.ui import chart, loaders, widgets, width
 from usjp.ui import yield_curve as ui
 from usjp.ui.keys import YIELD_CURVE as KEYS
 
@@ -36,10 +36,9 @@ else:
     last = closes.index[-1].date()
     curves, missing = ui.curves_for(view, closes, by_id)
     if curves:
-        st.plotly_chart(
+        chart.show(
             ui.curve_figure(curves, by_id, event, last, compact),
             key="yc_curve_chart",
-            theme=None,
             config=ui.config("curves", compact),
             alt=ui.curve_alt(curves, by_id, event),
         )
@@ -54,10 +53,9 @@ else:
         st.info("The event for the moves is not on the timeline.")
     else:
         items = ui.moves(moves_event.id, view.window)
-        st.plotly_chart(
+        chart.show(
             ui.moves_figure(items, moves_event, view.window, last, compact),
             key="yc_moves_chart",
-            theme=None,
             config=ui.config(f"moves-{moves_event.id}-{view.window.key.replace(':', '_')}", compact),
             alt=ui.moves_alt(items, moves_event, view.window),
         )
@@ -72,12 +70,10 @@ if spread is None or spread.empty:
     st.info("The 10Y–2Y spread has no usable data here.")
 else:
     shown = ui.spread_events(all_events, view, start, spread.index[-1].date())
-    st.plotly_chart(
+    chart.show(
         ui.spread_figure(spread, shown, view, compact),
         key=KEYS.spread_chart,
-        on_select="rerun",
-        selection_mode="points",
-        theme=None,
+        select=True,
         config=ui.config("spread", compact),
         alt=ui.spread_alt(spread, shown),
     )

@@ -48,6 +48,16 @@ def hidden_subtitle(first_hidden: dt.date) -> str:
     return f"Data to {last:%-d %b %Y}: what happened next?"
 
 
+def step_alt(title: str, series_names: Sequence[str], first_hidden: dt.date | None) -> str:
+    """The step's chart in words, for a screen reader: what it draws, and (before the reveal) that the
+    lines stop before the answer; nothing from the hidden part."""
+    drawn = ", ".join(series_names) or "no series"
+    text = f"Line chart for the step '{title}': {drawn}, with the events of the timeline as markers."
+    if first_hidden is not None:
+        text += f" {hidden_subtitle(first_hidden)}"
+    return text
+
+
 def hidden_view(view: View, first_hidden: dt.date) -> View:
     """The view drawn before the reveal: its subtitle says why the lines stop (labels follow the events
     left in the data)."""

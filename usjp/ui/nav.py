@@ -21,6 +21,14 @@ class PageSpec:
     reads: tuple[str, ...] = ("*",)
 
 
+APP_NAME = "US–Japan trade tensions and markets"
+
+
+def tab_title(page_title: str) -> str:
+    """A page's browser tab title: the page first (what a reader scanning tabs needs), then the app."""
+    return f"{page_title} · {APP_NAME}"
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "pages/timeline.py",

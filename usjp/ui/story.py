@@ -15,11 +15,12 @@ from dataclasses import replace
 import plotly.graph_objects as go
 import streamlit as st
 
+from usjp import catalog
 from usjp.events import Event
 from usjp.figures.style import export_config
 from usjp.story import files, reveal
 from usjp.story.facts import FactError
-from usjp.story.figures import presentation_view, step_figure
+from usjp.story.figures import presentation_view, step_alt, step_figure
 from usjp.story.model import DIRECTIONS, Prediction, Step, Story
 from usjp.ui import loaders, width
 from usjp.ui.keys import STORY as KEYS
@@ -308,6 +309,11 @@ def figure(
             asked=asked,
         ),
     )
+
+
+def alt(step: Step, view: View, hidden: dt.date | None) -> str:
+    """The step's chart in words (the chart's `alt`)."""
+    return step_alt(step.title, [catalog.get(k).label for k in view.series], hidden)
 
 
 def config(story: Story, step_no: int, column: int) -> dict:

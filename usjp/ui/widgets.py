@@ -10,14 +10,15 @@ import streamlit as st
 
 from usjp.data.store import StoredSeries
 from usjp.events import Event, category, status
-from usjp.figures import credits, timeline_words
+from usjp.figures import a11y_words, credits, timeline_words
 from usjp.figures import releases as release_words
 from usjp.figures.tables import event_tables
 from usjp.releases import Release
-from usjp.ui import loaders
+from usjp.ui import a11y, loaders
 from usjp.ui.markdown import md_escape, md_link
 
 NO_EVENT = ""
+DETAILS_KEY = "event_details"  # the event details panel (its heading takes focus when an event is chosen)
 # Background for |z| (one orange hue, darker = larger, so it reads without colour vision too).
 Z_SHADES = ((3.0, "#C2410C", "#FFFFFF"), (2.0, "#FDBA74", "#1A1A1A"), (1.0, "#FFEDD5", "#1A1A1A"))
 
@@ -68,13 +69,16 @@ def percentile_column(format: str | None = None) -> object:
 
 
 def render_event_picker(events: Sequence[Event], key: str) -> None:
-    """A keyboard-friendly alternative to clicking a marker (its value is the event id, "" for none)."""
+    """The keyboard's way to every event on the chart, and an alternative to clicking a marker (its value
+    is the event id, "" for none). The page's "Skip to the events in view" link lands on it."""
+    if key not in a11y.PICKER_KEYS:
+        raise ValueError(f"event picker key {key!r} is not in usjp.ui.a11y.PICKER_KEYS (the skip link's list)")
     options = [NO_EVENT, *[e.id for e in events]]
     if st.session_state.get(key) not in options:
         options.append(st.session_state[key])
     by_id = {e.id: e for e in events}
     st.selectbox(
-        "Event details",
+        a11y_words.picker_label(len(by_id)),  # our words and a count: nothing to escape
         options,
         format_func=lambda i: (
             "Click a marker or choose an event…"
@@ -83,12 +87,15 @@ def render_event_picker(events: Sequence[Event], key: str) -> None:
         ),
         key=key,
     )
+    a11y.note_pick(key, st.session_state.get(key))
 
 
 def render_event_details(event: Event, related: Sequence[StoredSeries], all_events: Sequence[Event]) -> None:
-    """Summary, sourcing, quote, sources, and what the related series did after (event-window statistics)."""
-    with st.container(border=True, key="event_details"):
+    """Summary, sourcing, quote, sources, and what the related series did after (event-window statistics).
+    When the reader has just chosen the event, focus moves to its heading (a11y.focus_details)."""
+    with st.container(border=True, key=DETAILS_KEY):
         st.markdown(f"#### {md_escape(event.title)}")
+        a11y.focus_details(event.id, DETAILS_KEY)
         span = f" to {event.end:%d %b %Y}" if event.end else ""
         sourcing = status(event.status)
         label = "" if not sourcing.hollow else f" · {sourcing.label.lower()}"

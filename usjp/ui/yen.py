@@ -18,7 +18,7 @@ from usjp.figures import credits, yen_words
 from usjp.figures.event_study import build_aligned_paths_figure
 from usjp.figures.style import export_config
 from usjp.figures.yen import LANES, build_gap_figure, build_yen_figure
-from usjp.ui import loaders
+from usjp.ui import chart, loaders
 from usjp.ui.keys import YEN as KEYS
 from usjp.ui.markdown import md_escape
 from usjp.ui.timeline import selected_from_chart
@@ -148,12 +148,10 @@ def render_main_chart(
     # shared per range, selection, events drawn and layout (`days` and the values follow from the range)
     key = (start, end, view.event, tuple(e.id for e in events), compact, column)
     fig = loaders.shared_figure("yen", key, series_keys(), build)
-    st.plotly_chart(
+    chart.show(
         fig,
         key=KEYS.chart,
-        on_select="rerun",
-        selection_mode="points",
-        theme=None,
+        select=True,
         config=export_config(f"usjp-yen-{start}-{end}", compact),
         alt=yen_words.main_alt(start, end, days, len(events)),
     )
@@ -193,10 +191,9 @@ def render_paths(
         ),
     )
     verdict = yen_words.stick_verdict(paths, direction)
-    st.plotly_chart(
+    chart.show(
         fig,
         key=KEYS.paths_chart,
-        theme=None,
         config=export_config(f"usjp-yen-paths-{first}-{last}", compact),
         alt=f"Line chart. {yen_words.paths_title(usdjpy.spec, n, direction, first, last)}. {verdict}",
     )
@@ -231,10 +228,9 @@ def render_gap(window: tuple[dt.date, dt.date], *, compact: bool) -> None:
             compact=compact,
         ),
     )
-    st.plotly_chart(
+    chart.show(
         fig,
         key=KEYS.gap_chart,
-        theme=None,
         config=export_config(f"usjp-yen-gap-{end}", compact),
         alt=yen_words.gap_alt(shown),
     )
