@@ -9,7 +9,7 @@ from usjp.ui import boot
 boot.ensure_app_navigation()
 
 from usjp.ui import sources as ui
-from usjp.ui import url_state
+from usjp.ui import url_state, width
 
 # 1/ URL: this page has no view; anything in a link is reported
 ui.binding().sync()
@@ -29,3 +29,4 @@ ui.render_timeline_facts()
 st.subheader("How to cite")
 ui.render_citations()
 ui.binding().write(ui.SourcesView())
+width.render_probe()  # last: measures the column (a phone gets a card per series instead of the table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from usjp import analysis, catalog
@@ -76,6 +77,7 @@ def scoreboard_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Change": rows["change"],
             "Unit": rows["unit"],
             "z": rows["z"],
+            UNUSUAL: unusual(rows["z"]),
             "Percentile": rows["percentile"],
             "Other events": rows["confounders"].map(_count),
             release_words.COLUMN: rows["releases"].map(_count),
@@ -85,6 +87,25 @@ def scoreboard_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Note": rows["note"],
         }
     )
+
+
+# How unusual a move was, in marks rather than colour (a cell's shade says nothing to a screen reader, a
+# colour-blind reader or a grey printout), at the thresholds the z cells were once shaded at.
+UNUSUAL = "Unusual?"
+UNUSUAL_MARKS = ((3.0, "●●● |z| ≥ 3"), (2.0, "●● |z| ≥ 2"), (1.0, "● |z| ≥ 1"))
+UNUSUAL_HELP = "How unusual the move was for this series: " + ", ".join(m for _, m in UNUSUAL_MARKS) + "; blank below 1"
+# The scoreboard's columns a phone shows (the rest behind a toggle): which event moved what, by how much, how
+# unusually, and when; in that order, so the numbers sit beside the event on a 360 px column.
+SCOREBOARD_KEY_COLUMNS = ("Event", "Series", "Change", "Unit", "z", UNUSUAL, "Date")
+
+
+def unusual(z: pd.Series) -> pd.Series:
+    """The marks for each |z| (UNUSUAL_MARKS), "" below the lowest, None where there is no z (the table's
+    placeholder then says n/a). |z| as the table shows it, to one decimal: a z shown as +2.0 gets the marks
+    of 2. By column, not by cell: the scoreboard has hundreds of rows."""
+    size = z.abs().to_numpy(dtype=float).round(1)
+    marks = np.select([size >= limit for limit, _ in UNUSUAL_MARKS], [mark for _, mark in UNUSUAL_MARKS], "")
+    return pd.Series(np.where(np.isnan(size), None, marks), index=z.index, dtype=object)
 
 
 def _count(ids: str) -> int:

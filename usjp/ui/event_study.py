@@ -13,13 +13,12 @@ from usjp import analysis, catalog
 from usjp.analysis import AlignedPaths
 from usjp.data.store import StoredSeries
 from usjp.events import CATEGORIES, Event, category
-from usjp.figures import credits
+from usjp.figures import credits, tables
 from usjp.figures import releases as release_words
 from usjp.figures.event_study import build_aligned_paths_figure
 from usjp.figures.style import export_config
-from usjp.figures.tables import scoreboard_table
 from usjp.publish.csv_file import csv_bytes
-from usjp.ui import loaders
+from usjp.ui import loaders, width
 from usjp.ui.keys import STUDY as KEYS
 from usjp.ui.markdown import md_escape
 from usjp.ui.url_state import UrlBinding
@@ -81,8 +80,13 @@ def scoreboard_controls(available: list[str]) -> StudyView:
     )
 
 
+ALL_COLUMNS = "es_all_columns"  # the phone's toggle between the key columns and all of them (not in the URL)
+
+
 def render_scoreboard(board: pd.DataFrame, view: StudyView) -> None:
-    """The rows of the scoreboard `board` that the view asks for, their table and the CSV download."""
+    """The rows of the scoreboard `board` that the view asks for, their table and the CSV download. A phone
+    shows the key columns (tables.SCOREBOARD_KEY_COLUMNS), the rest a toggle away; the event stays pinned on
+    the left as the other columns scroll."""
     rows = scoreboard_rows(board, view)
     events_n, series_n = rows["event_id"].nunique(), rows["series"].nunique()
     scored = int(rows["z"].notna().sum())
@@ -93,34 +97,45 @@ def render_scoreboard(board: pd.DataFrame, view: StudyView) -> None:
     if rows.empty:
         st.info("No events match these choices: pick more categories or series.")
         return
+    compact = width.is_compact()
+    shown = None
+    if compact and not st.toggle("All columns", key=ALL_COLUMNS, help="Show every column of the table"):
+        shown = list(tables.SCOREBOARD_KEY_COLUMNS)
     # Formats by column, not a pandas Styler: styling each of ~700 cells cost about 200 ms a run.
     st.dataframe(
-        scoreboard_table(rows),
+        tables.scoreboard_table(rows),
         hide_index=True,
         width="stretch",
         height=420,
         placeholder="n/a",
         key="es_scoreboard",
-        column_config={
-            "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-            # Medium, so the numbers and dates fit beside it on a laptop; the full title shows on hover.
-            "Event": st.column_config.TextColumn("Event", width="medium"),
-            "Change": st.column_config.NumberColumn(
-                "Change", help="Basis points for yields, percent for FX", format="%+.2f"
-            ),
-            "z": z_column(format="%+.1f"),
-            "Percentile": percentile_column(format="%.0f"),
-            "Other events": st.column_config.NumberColumn("Other events", help="Other events inside the window"),
-            release_words.COLUMN: st.column_config.NumberColumn(release_words.COLUMN, help=release_words.COLUMN_HELP),
-            "From": st.column_config.DateColumn("From", format="YYYY-MM-DD"),
-            "To": st.column_config.DateColumn("To", format="YYYY-MM-DD"),
-        },
+        column_order=shown,
+        column_config=_scoreboard_columns(compact),
     )
     name = f"usjp-scoreboard-{'-'.join(view.series)}-{view.window.key.replace(':', '_')}.csv"
     # A callable: the CSV is made when the reader clicks, not on every rerun of the page.
     st.download_button(
         "Download CSV", functools.partial(csv_bytes, rows), file_name=name, mime="text/csv", key="es_download"
     )
+
+
+def _scoreboard_columns(compact: bool) -> dict:
+    column = st.column_config
+    return {
+        "Date": column.DateColumn("Date", format="YYYY-MM-DD", width=92),
+        # Pinned, so it stays in view as the other columns scroll (it is the row's name); on a phone narrow
+        # enough for the series, the change and z beside it. The full title shows on hover.
+        "Event": column.TextColumn("Event", width=140 if compact else "medium", pinned=True),
+        "Series": column.TextColumn("Series", width=64),
+        "Change": column.NumberColumn("Change", help="Basis points for yields, percent for FX", format="%+.2f"),
+        "z": z_column(format="%+.1f"),
+        tables.UNUSUAL: column.TextColumn(tables.UNUSUAL, help=tables.UNUSUAL_HELP, width=96),
+        "Percentile": percentile_column(format="%.0f"),
+        "Other events": column.NumberColumn("Other events", help="Other events inside the window"),
+        release_words.COLUMN: column.NumberColumn(release_words.COLUMN, help=release_words.COLUMN_HELP),
+        "From": column.DateColumn("From", format="YYYY-MM-DD"),
+        "To": column.DateColumn("To", format="YYYY-MM-DD"),
+    }
 
 
 # -- aligned paths --------------------------------------------------------------------------------

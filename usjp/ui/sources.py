@@ -7,8 +7,8 @@ import streamlit as st
 
 from usjp import catalog
 from usjp.events import tally
-from usjp.figures import credits
-from usjp.ui import loaders, widgets
+from usjp.figures import credits, series_table
+from usjp.ui import loaders, widgets, width
 from usjp.ui.markdown import md_escape, md_link
 from usjp.ui.url_state import UrlBinding
 from usjp.views.sources import SourcesView, parse_sources_view, to_params
@@ -37,34 +37,16 @@ def binding() -> UrlBinding[SourcesView]:
 
 
 def render_series_table() -> None:
-    rows = []
+    """Every series with its provenance: a table whose first columns fit a laptop's column (the rest one
+    scroll away), or on a phone a card per series with the rest one tap away."""
+    entries = []
     for spec in catalog.SERIES:
         resolved = loaders.load_resolved(spec.key)
-        item = resolved.series
-        # The columns a reader checks first (what, where from, how fresh) come first, so they fit a laptop.
-        rows.append(
-            {
-                "Series": spec.label,
-                "Source": spec.citation,
-                "Link": spec.url,
-                "Through": item.last_date if item else None,
-                "Retrieved": item.retrieved if item else "",
-                "Stored in": item.store if item else _missing(spec, resolved.rejected),
-                "Check": credits.check_summary(resolved.rejected),
-                "Rows": len(item.values) if item else 0,
-                "From": item.values.index[0].date() if item else None,
-                "Frequency": spec.frequency,
-                "Licence": spec.license,
-                "Key": spec.key,
-            }
-        )
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
-        height=36 * (len(rows) + 1) + 2,  # every series at once, no inner scrolling
-        column_config={"Link": st.column_config.LinkColumn("Link", display_text="open", width="small")},
-    )
+        entries.append((spec, series_table.series_row(spec, resolved.series, resolved.rejected), resolved.rejected))
+    if width.is_compact():
+        _render_cards(entries)
+    else:
+        _render_table([row for _, row, _ in entries])
     st.caption(
         "Snapshot figures were first published by FRED (St. Louis Fed), the U.S. Treasury, the OECD and Japan's "
         "Ministry of Finance; each file "
@@ -72,10 +54,54 @@ def render_series_table() -> None:
     )
 
 
-def _missing(spec: catalog.SeriesSpec, rejected: tuple) -> str:
-    if rejected:
-        return "unavailable (failed its check)"
-    return "not stored (live or local import only)" if not spec.redistributable else "not stored"
+# Widths (px) of the columns a reader checks first (series_table.FIRST): together 967, inside the column of a
+# 1440 px window with the sidebar open (980 px, its borders included). A series name longer than its column
+# ends in "…" and shows whole on hover and in "How to cite" below.
+_WIDTHS = {
+    "Series": 314,
+    "Source": 165,
+    "Link": 46,
+    "Through": 88,
+    "Licence": 140,
+    "Stored in": 80,
+    "Check": 46,
+    "From": 88,
+}
+
+
+def _render_table(rows: list[dict]) -> None:
+    column = st.column_config
+    st.dataframe(
+        pd.DataFrame(rows, columns=list(series_table.COLUMNS)),
+        hide_index=True,
+        width="stretch",
+        height=36 * (len(rows) + 1) + 2,  # every series at once, no inner scrolling
+        placeholder="–",
+        column_config={
+            "Series": column.TextColumn("Series", width=_WIDTHS["Series"]),
+            "Source": column.TextColumn("Source", width=_WIDTHS["Source"]),
+            "Link": column.LinkColumn("Link", display_text="open", width=_WIDTHS["Link"]),
+            "Through": column.DateColumn("Through", format="YYYY-MM-DD", width=_WIDTHS["Through"]),
+            "Licence": column.TextColumn(
+                "Licence", width=_WIDTHS["Licence"], help="In short; the full terms are under How to cite"
+            ),
+            "Stored in": column.TextColumn("Stored in", width=_WIDTHS["Stored in"]),
+            "Check": column.TextColumn("Check", width=_WIDTHS["Check"]),
+            "From": column.DateColumn("From", format="YYYY-MM-DD", width=_WIDTHS["From"]),
+            "Rows": column.NumberColumn("Rows", format="localized"),
+        },
+    )
+
+
+def _render_cards(entries: list[tuple[catalog.SeriesSpec, dict, tuple]]) -> None:
+    """A phone's view: per series its name, source, licence, coverage and check; the rest under Details."""
+    for spec, row, rejected in entries:
+        title, shown, details = series_table.card(spec, row, rejected)
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(title)}**  \n" + "  \n".join(md_escape(line) for line in shown))
+            with st.expander("Details"):
+                lines = [*(f"- {md_escape(line)}" for line in details), f"- {md_link('Series page', spec.url)}"]
+                st.markdown("\n".join(lines))
 
 
 def render_notices() -> None:
