@@ -36,6 +36,9 @@ _CSS = """
   background: var(--st-primary-color); color: #ffffff; border-color: var(--st-primary-color);
 }
 .usjp-theme button:focus-visible { outline: 2px solid var(--st-primary-color); outline-offset: 2px; }
+/* Streamlit writes a chosen pill's label in the primary colour, which on the dark page is the mid blue
+   white tag text needs (4.6:1); on its dark tint that label is 3.5:1, so it takes the lighter link blue. */
+html[data-usjp-theme="dark"] button[data-variant="pills"][aria-pressed="true"] p { color: #8FC8F2; }
 """
 
 _JS = """
@@ -73,6 +76,7 @@ export default function(component) {
   // Ask for one rerun when the charts were drawn for the other theme; once per theme shown.
   const check = () => {
     const now = shown();
+    document.documentElement.dataset.usjpTheme = now;  // for the style rules below that differ by theme
     const state = window.__usjpTheme || (window.__usjpTheme = { asked: null, drawn: null });
     if (now !== state.drawn && now !== state.asked) {
       state.asked = now;
