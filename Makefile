@@ -7,7 +7,7 @@ PORT ?= 8501
 HOST ?= 127.0.0.1
 PACK := classroom-pack
 
-.PHONY: run serve-lan test test-fast lint format venv dev clean wheelhouse bench load classroom-pack classroom-check
+.PHONY: run serve-lan serve serve-check test test-fast lint format venv dev clean wheelhouse bench capacity load classroom-pack classroom-check
 
 # The runtime install (scripts/classroom.py install) takes, in this order: the classroom pack
 # (classroom-pack/wheels/, made by `make classroom-pack` while online, for this kind of machine), the
@@ -47,6 +47,19 @@ run: $(BIN)/.runtime  ## serve the app on the bundled data (no network needed); 
 serve-lan: HOST = 0.0.0.0
 serve-lan: run  ## serve to the room's network (students' browsers): prints the address(es) to type
 
+# Hosting (README, "Hosting it"): nginx in front of WORKERS Streamlit processes (default one per core) on
+# 127.0.0.1:WORKER_PORT and up; the proxy on HOST:PORT, where PORT defaults to 8080 (8501 is `make run`'s).
+# nginx is checked first, with the system's Python, so a machine without it is told at once what to install.
+WORKERS ?=
+WORKER_PORT ?= 8601
+SERVE_PORT = $(if $(filter file,$(origin PORT)),8080,$(PORT))
+
+serve-check:
+	@$(PY) deploy/serve.py $(if $(NGINX),--nginx $(NGINX)) check
+
+serve: serve-check $(BIN)/.runtime  ## production set-up: nginx (gzip/brotli, sticky sessions) + WORKERS Streamlit workers at http://HOST:PORT (8080)
+	exec $(BIN)/python deploy/serve.py --host $(HOST) --port $(SERVE_PORT) --worker-port $(WORKER_PORT)$(if $(WORKERS), --workers $(WORKERS))$(if $(NGINX), --nginx $(NGINX))
+
 lint: $(BIN)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -64,6 +77,9 @@ test-fast: $(BIN)/.dev  ## the inner loop: ruff, unit and AppTest tests, no brow
 
 bench: $(BIN)/.dev  ## our app vs a bare Streamlit floor app: prints a table, writes bench-results.json
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+capacity: $(BIN)/.dev  ## how many readers one machine holds: simulated websocket readers, 1 worker, make serve's proxy, floor app (not a test; CAPACITY_ARGS="--steps 10,25,50")
+	$(BIN)/python -m bench.capacity $(CAPACITY_ARGS)
 
 load: $(BIN)/.dev  ## N concurrent headless Chromium sessions against one server (LOAD_ARGS="--sessions 10 --duration 60")
 	$(BIN)/python -m bench.load $(LOAD_ARGS)
