@@ -19,6 +19,7 @@ import pytest
 from tests.e2e import harness
 from tests.e2e.axe_allowlist import ALLOWED, allowed
 from tests.e2e.support import page_id
+from usjp.figures import colour, palette
 from usjp.ui.nav import PAGES, tab_title
 
 pytestmark = pytest.mark.e2e
@@ -40,17 +41,8 @@ class AccessibilityNotice(UserWarning):
 
 
 def _luminance(css: str) -> float:
-    """Relative luminance of a CSS colour as the browser or Plotly gives it: "rgb(r, g, b)", "rgba(...)",
-    "#rrggbb", "#rgb", "white" or "black"."""
-    css = {"white": "#ffffff", "black": "#000000"}.get(css.strip().lower(), css.strip())
-    if css.startswith("#"):
-        digits = css[1:] if len(css) > 4 else "".join(c * 2 for c in css[1:])
-        parts = [int(digits[i : i + 2], 16) for i in (0, 2, 4)]
-    else:
-        parts = [float(v) for v in css[css.index("(") + 1 : css.index(")")].split(",")[:3]]
-    channels = [c / 255 for c in parts]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    """Relative luminance of a colour as the browser ("rgb(r, g, b)") or Plotly ("#rrggbb", "white") gives it."""
+    return colour.luminance(palette.rgba_parts(css)[0])
 
 
 @pytest.fixture(scope="module")

@@ -30,10 +30,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from usjp.figures.timeline import ZOOM_PREFIX
+from usjp.figures.timeline_words import plural
+
 DATE = "Date"
 DETAIL = "Detail"
 EVENT_COLUMNS = (DATE, "Event", "Category")
-ZOOM_PREFIX = "zoom:"  # a grouped marker's customdata[0] (usjp.figures.timeline)
+
 _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -79,11 +82,6 @@ def figure_tables(fig: go.Figure) -> list[ChartTable]:
         frame = pd.DataFrame(rows, columns=[DATE, name]).sort_values(DATE, kind="stable", ignore_index=True)
         tables.append(ChartTable(f"{name} drawn on the chart: {len(frame)}.", frame))
     return [t for t in tables if not t.frame.empty]
-
-
-def count(n: int, word: str) -> str:
-    """'1 row', '1,204 rows'."""
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def plain(text: object) -> str:
@@ -221,7 +219,7 @@ def _values_table(traces: Sequence[dict], axes: _Axes, dates: bool) -> ChartTabl
     also = f", the hover's words in {DETAIL}" if detail is not None else ""
     values = f" Unit: {unit}." if unit else ""
     return ChartTable(
-        f"{kind}: {row}, one column per series{also}, as drawn ({count(len(frame), 'row')}).{values}", frame
+        f"{kind}: {row}, one column per series{also}, as drawn ({plural(len(frame), 'row')}).{values}", frame
     )
 
 

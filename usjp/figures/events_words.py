@@ -12,7 +12,7 @@ import pandas as pd
 
 from usjp import catalog
 from usjp.events import Event, category, status
-from usjp.figures.timeline_words import FILLED, OPEN
+from usjp.figures.timeline_words import FILLED, OPEN, plural
 from usjp.views.event_log import TOPIC_PAGES, LogView, timeline_link, topic_link
 
 PAGE_TITLE = "Event log"
@@ -48,10 +48,6 @@ NO_MATCH = "No event matches: clear the search or loosen the filters."
 DOWNLOAD_CSV, DOWNLOAD_JSON = "Download CSV", "Download JSON"
 TIMELINE_LINK = "On the timeline"
 TABLE_HELP = "A link opens the event on the timeline or on its topic page (in a new tab)."
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def count_line(shown: int, listed: int, view: LogView, hidden_generated: int) -> str:

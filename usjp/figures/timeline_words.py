@@ -23,6 +23,11 @@ PER_BILLION = 10
 
 
 # -- sourcing -------------------------------------------------------------------------------------
+def plural(n: int, noun: str) -> str:
+    """'1 row', '1,204 rows': a count and its noun (regular plurals only)."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def sourcing_note(event: Event) -> str:
     """'Thinly sourced', 'Reported', 'Disputed' for an event drawn open; '' for a confirmed one."""
     record = status(event.status)

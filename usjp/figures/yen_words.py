@@ -17,7 +17,7 @@ from usjp.analysis import AlignedPaths
 from usjp.analysis.intervention import BUYING, GROUP_GAP_DAYS, Operation
 from usjp.catalog import SeriesSpec
 from usjp.figures.credits import EVENTS_CREDIT, series_name, source_line
-from usjp.figures.timeline_words import interventions_source, yen_amount
+from usjp.figures.timeline_words import interventions_source, plural, yen_amount
 
 CUSTOM_LABEL = "Custom dates"
 EVENT_LANES = {"monetary-policy": "Central banks", "fx": "Currency"}  # the chart's event lanes, top first
@@ -48,10 +48,6 @@ def direction_words(direction: str) -> str:
     return "yen-buying" if direction == BUYING else "yen-selling"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'s' if n != 1 else ''}"
-
-
 # -- the main chart -------------------------------------------------------------------------------
 def main_title(start: dt.date, end: dt.date) -> str:
     return f"USD/JPY and Japan's currency interventions, {span(start, end)}"
@@ -64,9 +60,9 @@ def operations_summary(days: pd.Series) -> str:
     parts = []
     bought, sold = days[days > 0], days[days < 0]
     if len(bought):
-        parts.append(f"bought {yen_amount(float(bought.sum()))} of yen on {_plural(len(bought), 'day')}")
+        parts.append(f"bought {yen_amount(float(bought.sum()))} of yen on {plural(len(bought), 'day')}")
     if len(sold):
-        parts.append(f"sold {yen_amount(float(sold.sum()))} of yen on {_plural(len(sold), 'day')}")
+        parts.append(f"sold {yen_amount(float(sold.sum()))} of yen on {plural(len(sold), 'day')}")
     return "Japan " + " and ".join(parts)
 
 
@@ -91,7 +87,7 @@ def main_sources(usdjpy: SeriesSpec, interventions: SeriesSpec | None) -> list[s
 def main_alt(start: dt.date, end: dt.date, days: pd.Series, events: int) -> str:
     return (
         f"Line chart of USD/JPY, {span(start, end)}, with Japan's interventions as bars below and "
-        f"{_plural(events, 'central-bank or currency event')} as markers. {operations_summary(days)}."
+        f"{plural(events, 'central-bank or currency event')} as markers. {operations_summary(days)}."
     )
 
 
@@ -99,18 +95,18 @@ def main_alt(start: dt.date, end: dt.date, days: pd.Series, events: int) -> str:
 def grouping_note(days: int, ops: Sequence[Operation], left_out: int, direction: str) -> str:
     """How the operation days became the paths: grouped, and which were left out."""
     text = (
-        f"{_plural(days, 'operation day')} grouped into {_plural(len(ops) + left_out, 'operation')}: days at "
+        f"{plural(days, 'operation day')} grouped into {plural(len(ops) + left_out, 'operation')}: days at "
         f"most {GROUP_GAP_DAYS} calendar days apart count as one, and its path starts on its first day (the "
         "later days' paths would overlap it)."
     )
     if left_out:
         other = "yen-selling" if direction == BUYING else "yen-buying"
-        text += f" {_plural(left_out, other + ' operation')} left out: they aim the other way."
+        text += f" {plural(left_out, other + ' operation')} left out: they aim the other way."
     return text
 
 
 def paths_title(spec: SeriesSpec, n: int, direction: str, start: dt.date, end: dt.date) -> str:
-    operations = _plural(n, direction_words(direction) + " operation")
+    operations = plural(n, direction_words(direction) + " operation")
     return f"Did it stick? {series_name(spec)} after {operations}, {span(start, end)}"
 
 
@@ -120,7 +116,7 @@ def paths_subtitle(paths: AlignedPaths, compact: bool = False) -> str:
         return "Change from the day before each operation (%); band: 90% of random dates"
     return (
         f"Change from the last observation before each operation's first day (%); thick line: the mean; "
-        f"blue band: where the mean of {_plural(n, 'random non-operation date')} falls 90% of the time"
+        f"blue band: where the mean of {plural(n, 'random non-operation date')} falls 90% of the time"
     )
 
 
@@ -143,7 +139,7 @@ def stick_verdict(paths: AlignedPaths, direction: str) -> str:
     mean = float(paths.mean.loc[at])
     day = float(paths.mean.loc[0])
     signed = analysis.format_change
-    what = f"the {_plural(n, direction_words(direction) + ' operation')}" if n > 1 else "the operation"
+    what = f"the {plural(n, direction_words(direction) + ' operation')}" if n > 1 else "the operation"
     text = (
         f"On the first day of {what}, USD/JPY moved {signed(day, paths.unit)} on average; "
         f"{at} sessions later it stood {signed(mean, paths.unit)} from where it started."
@@ -151,7 +147,7 @@ def stick_verdict(paths: AlignedPaths, direction: str) -> str:
     if paths.band_low is None or paths.band_high is None:
         return text + " " + next(iter(paths.reasons.values()), "No placebo band.")
     low, high = float(paths.band_low.loc[at]), float(paths.band_high.loc[at])
-    dates = _plural(n, "random date")
+    dates = plural(n, "random date")
     band = f"the average of {dates} falls between {signed(low, paths.unit)} and {signed(high, paths.unit)}"
     aimed_down = direction == BUYING
     if low <= mean <= high:
