@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -44,7 +45,10 @@ async def readers(base: str) -> list[tuple[list, list[str]]]:
 def test_simulated_readers_rerun_the_timeline():
     log = harness.ARTIFACTS / "logs" / "capacity-client-server.log"
     with harness.StreamlitServer(log_path=log) as server:
-        results = asyncio.run(readers(server.base))
+        # A thread of its own: Playwright's sync API, used by other browser tests in the same
+        # process, can leave an event loop running in this thread, where asyncio.run() refuses.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            results = pool.submit(lambda: asyncio.run(readers(server.base))).result()
         assert server.healthy()
     errors = [e for _, errs in results for e in errs]
     assert not errors, errors
