@@ -30,8 +30,7 @@ widgets.render_data_notices(loaders.data_notices(loaders.catalog_daily_keys()))
 # 2/ Scoreboard
 st.subheader("Scoreboard")
 board_view = ui.scoreboard_controls(available)
-board = loaders.load_scoreboard((board_view.window,))
-ui.render_scoreboard(board, board_view)
+ui.render_scoreboard(board_view)
 if shown := loaders.load_many(board_view.series):
     st.caption("  \n".join(widgets.caption_of(item) for item in shown))
 

@@ -246,6 +246,15 @@ def test_fingerprint_changes_with_either_copy(data_dir):
     assert verify.fingerprint(KEY) != with_cache
 
 
+def test_fingerprints_of_many_keys_are_each_keys_fingerprint(data_dir):
+    keys = [KEY, OTHER, "not-a-series", KEY]
+    assert verify.fingerprints(keys) == tuple(verify.fingerprint(k) for k in keys)
+    write_cache(snapshot_values())  # a cache copy now: the batch sees it as the single call does
+    edit_manifest("snapshot", lambda m: m["series"][KEY].update(note="edited"))
+    assert verify.fingerprints(keys) == tuple(verify.fingerprint(k) for k in keys)
+    assert verify.fingerprints([]) == ()
+
+
 # -- guarded writes ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("which", ["cache", "snapshot"])
 def test_write_refuses_when_the_manifest_is_unreadable(data_dir, which):

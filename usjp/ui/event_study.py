@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from dataclasses import replace
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -23,7 +22,7 @@ from usjp.ui.keys import STUDY as KEYS
 from usjp.ui.markdown import md_escape
 from usjp.ui.url_state import UrlBinding
 from usjp.ui.widgets import percentile_column, z_column
-from usjp.views.event_study import SORTS, WINDOW_CHOICES, StudyView, parse_study_view, scoreboard_rows, to_params
+from usjp.views.event_study import SORTS, WINDOW_CHOICES, StudyView, parse_study_view, to_params
 
 
 def binding(available: list[str]) -> UrlBinding[StudyView]:
@@ -83,11 +82,11 @@ def scoreboard_controls(available: list[str]) -> StudyView:
 ALL_COLUMNS = "es_all_columns"  # the phone's toggle between the key columns and all of them (not in the URL)
 
 
-def render_scoreboard(board: pd.DataFrame, view: StudyView) -> None:
-    """The rows of the scoreboard `board` that the view asks for, their table and the CSV download. A phone
-    shows the key columns (tables.SCOREBOARD_KEY_COLUMNS), the rest a toggle away; the event stays pinned on
-    the left as the other columns scroll."""
-    rows = scoreboard_rows(board, view)
+def render_scoreboard(view: StudyView) -> None:
+    """The scoreboard rows the view asks for, their table and the CSV download. A phone shows the key columns
+    (tables.SCOREBOARD_KEY_COLUMNS), the rest a toggle away; the event stays pinned on the left as the other
+    columns scroll. Rows and table are made once per view and data version, and shared."""
+    rows, table = loaders.load_scoreboard_view(view)
     events_n, series_n = rows["event_id"].nunique(), rows["series"].nunique()
     scored = int(rows["z"].notna().sum())
     st.caption(
@@ -103,7 +102,7 @@ def render_scoreboard(board: pd.DataFrame, view: StudyView) -> None:
         shown = list(tables.SCOREBOARD_KEY_COLUMNS)
     # Formats by column, not a pandas Styler: styling each of ~700 cells cost about 200 ms a run.
     st.dataframe(
-        tables.scoreboard_table(rows),
+        table,
         hide_index=True,
         width="stretch",
         height=420,

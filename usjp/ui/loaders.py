@@ -33,6 +33,11 @@ def series_version(key: str) -> tuple:
     return verify.fingerprint(key)
 
 
+def series_versions(keys: Iterable[str]) -> tuple:
+    """`series_version` of each of `keys`, in order: the stores looked at once for all of them."""
+    return verify.fingerprints(keys)
+
+
 def load_resolved(key: str) -> verify.Resolved:
     """Which stored copy of a series passed its checks (cache over snapshot), and which failed and why.
     verify.resolve remembers each verdict by the files' fingerprint and hands out a copy the caller may
@@ -93,7 +98,12 @@ def daily_keys() -> list[str]:
 
 
 def date_bounds() -> tuple[dt.date, dt.date]:
-    """First and last date across the usable daily series (the range the date pickers allow)."""
+    """First and last date across the usable daily series (the range the date pickers allow): found once per
+    data version, and shared."""
+    return shared_value("date_bounds", None, _date_bounds)
+
+
+def _date_bounds() -> tuple[dt.date, dt.date]:
     loaded = load_many([k for k in available_keys() if catalog.get(k).daily])
     if not loaded:
         return catalog.DAILY_HISTORY_START, dt.date.today()
@@ -174,8 +184,14 @@ def load_releases() -> tuple[list[Release], list[str]]:
 def data_version() -> tuple:
     """Everything the statistics depend on: each daily series' store and sha256, the events file and the
     calendar of scheduled releases."""
-    series = tuple((s.key, series_version(s.key)) for s in catalog.SERIES if s.daily)
-    return (series, *events_version(), *calendar_version())
+    daily = [s.key for s in catalog.SERIES if s.daily]
+    *versions, interventions_version = series_versions([*daily, catalog.INTERVENTIONS])
+    return (
+        tuple(zip(daily, versions, strict=True)),
+        *_events_file_version(),
+        interventions_version,
+        *calendar_version(),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -194,6 +210,36 @@ def load_scoreboard(windows: tuple[Window, ...] = analysis.DEFAULT_WINDOWS) -> p
     return _scoreboard(data_version(), tuple(w.key for w in windows))
 
 
+# -- values derived from the stored data, shared ----------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _shared_value(name: str, identity: str, _build: Callable[[], object]) -> object:
+    return _build()
+
+
+def shared_value(name: str, key: Hashable, build: Callable[[], object], reads: Iterable[str] = ()):
+    """What `build` derives from the stored daily series, the events and the calendar (statistics, a table,
+    a chart's words), built once per (`name`, view `key`, data version: see data_version) and then shared by
+    every session, not copied to each (st.cache_data would hash its arguments and unpickle a copy on every
+    rerun: 2-7 ms a call here). `key` must hold everything `build` depends on that is not stored data;
+    `reads` names any other series it reads (a monthly one). Never modify what comes back (a test checks
+    each page's shared values against a fresh build and after the run)."""
+    # one string: st.cache_resource hashes it in one step (see shared_figure)
+    return _shared_value(name, repr((key, data_version(), series_versions(reads))), build)
+
+
+def load_scoreboard_view(view) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the scoreboard rows an event-study view asks for, in its order; the table the page shows of them),
+    made once per view and data version and shared."""
+    from usjp.figures import tables
+    from usjp.views.event_study import scoreboard_rows
+
+    def build() -> tuple[pd.DataFrame, pd.DataFrame]:
+        rows = scoreboard_rows(load_scoreboard((view.window,)), view)
+        return rows, tables.scoreboard_table(rows)
+
+    return shared_value("scoreboard", (view.series, view.window.key, view.categories, view.sort), build)
+
+
 def load_headlines(
     series_keys: list[str] | tuple[str, ...], window: Window = analysis.HEADLINE_WINDOW
 ) -> dict[str, str]:
@@ -205,16 +251,14 @@ def load_headlines(
     daily = tuple(k for k in dict.fromkeys(series_keys) if k in catalog.CATALOG and catalog.get(k).daily)
     if not daily:
         return {}
-    return _headlines(data_version(), daily, window.key)
+    return shared_value("headlines", (daily, window.key), lambda: _headlines(daily, window))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _headlines(version: tuple, daily: tuple[str, ...], window_key: str) -> dict[str, str]:
-    return timeline_view.headlines(load_events(), load_many(daily), analysis.parse_window(window_key))
+def _headlines(daily: tuple[str, ...], window: Window) -> dict[str, str]:
+    return timeline_view.headlines(load_events(), load_many(daily), window)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _aligned(version: tuple, category: str, series: str) -> AlignedPaths | None:
+def _aligned(category: str, series: str) -> AlignedPaths | None:
     item = load_series(series)
     if item is None:
         return None
@@ -225,7 +269,7 @@ def _aligned(version: tuple, category: str, series: str) -> AlignedPaths | None:
 
 def load_aligned(category: str, series: str) -> AlignedPaths | None:
     """Aligned paths and placebo band, computed once per data version."""
-    return _aligned(data_version(), category, series)
+    return shared_value("aligned", (category, series), lambda: _aligned(category, series))
 
 
 # -- the timeline figure --------------------------------------------------------------------------
@@ -233,9 +277,12 @@ def load_timeline_figure(view: View, start: dt.date, end: dt.date, width: int) -
     """The chart of a view laid out for a column `width` px wide, built once per view, width and data
     version and then shared: a rerun that changes something else, and the next reader of the same view,
     reuse it. Never modify it (a test checks that drawing it leaves it as built)."""
-    versions = tuple(series_version(k) for k in (*view.series, *bar_series(view.series)))
+    view = replace(view, notices=())
+    versions = series_versions((*view.series, *bar_series(view.series)))
     calendar = calendar_version() if view.releases else None
-    return _timeline_figure(replace(view, notices=()), start, end, width, versions, events_version(), calendar)
+    # one string (see shared_figure): hashing the View and the nested versions took ~1.5 ms a run
+    identity = repr((view, start, end, width, versions, events_version(), calendar))
+    return _timeline_figure(identity, view, start, end, width)
 
 
 def timeline_data(view: View) -> timeline_view.TimelineData:
@@ -250,18 +297,9 @@ def timeline_data(view: View) -> timeline_view.TimelineData:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _timeline_figure(
-    view: View,
-    start: dt.date,
-    end: dt.date,
-    width: int,
-    versions: tuple,
-    events_version: tuple,
-    calendar: tuple[int, int] | None = None,  # the calendar file's version when releases are shown
-) -> go.Figure:
-    return timeline_view.figure_for_view(
-        view, start, end, timeline_data(view), width=width, uirevision=f"{view.series}{start}{end}{view.mode}"
-    )
+def _timeline_figure(identity: str, _view: View, _start: dt.date, _end: dt.date, _width: int) -> go.Figure:
+    uirevision = f"{_view.series}{_start}{_end}{_view.mode}"
+    return timeline_view.figure_for_view(_view, _start, _end, timeline_data(_view), width=_width, uirevision=uirevision)
 
 
 # -- the topic pages' figures ---------------------------------------------------------------------
@@ -275,7 +313,7 @@ def shared_figure(name: str, key: Hashable, reads: Iterable[str], build: Callabl
     `reads`, events version) and then shared by every session, as the timeline's is. `key` must hold
     everything `build` depends on that is not stored data or events (the view, the width, the compact
     flag); a test checks each page's figures against a fresh build. Never modify the figure."""
-    versions = tuple(series_version(k) for k in dict.fromkeys(reads))
+    versions = series_versions(dict.fromkeys(reads))
     # one string, not nested tuples: st.cache_resource hashes it in one step (the repr of frozen values,
     # dates and tuples is exact, so two keys share a string only when they are equal)
     return _shared_figure(name, repr((key, versions, events_version())), build)
@@ -309,8 +347,7 @@ def load_tic_vintages() -> tuple[list, list[str]]:
 
 
 # yield_curve loaders
-@st.cache_data(show_spinner=False, max_entries=8)
-def _curve_closes(versions: tuple) -> pd.DataFrame | None:
+def _curve_closes() -> pd.DataFrame | None:
     from usjp.analysis import curve
 
     loaded = {s.key: s.values for s in load_many(curve.CURVE_KEYS)}
@@ -318,30 +355,27 @@ def _curve_closes(versions: tuple) -> pd.DataFrame | None:
 
 
 def load_curve_closes() -> pd.DataFrame | None:
-    """The closes on which all five curve maturities have a value (None when one has no usable data)."""
-    from usjp.analysis import curve
+    """The closes on which all five curve maturities have a value (None when one has no usable data); made
+    once per data version (the maturities are daily series) and shared."""
+    return shared_value("curve_closes", None, _curve_closes)
 
-    return _curve_closes(tuple(series_version(k) for k in curve.CURVE_KEYS))
 
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _curve_stats(version: tuple, event_id: str, window_key: str) -> list[analysis.EventStats]:
+def _curve_stats(event_id: str, window: Window) -> tuple[analysis.EventStats, ...]:
     from usjp.analysis import curve
 
     event = next((e for e in load_events() if e.id == event_id), None)
     if event is None:
-        return []
-    window = analysis.parse_window(window_key)
+        return ()
     everything, releases = load_events(), load_releases()[0]
-    return [
+    return tuple(
         analysis.event_stats(event, s.spec, s.values, (window,), everything, releases)
         for s in load_many(curve.CURVE_KEYS)
-    ]
+    )
 
 
-def load_curve_stats(event_id: str, window: Window) -> list[analysis.EventStats]:
+def load_curve_stats(event_id: str, window: Window) -> tuple[analysis.EventStats, ...]:
     """Event-window statistics of one event on each curve maturity (as `python -m usjp stats`)."""
-    return _curve_stats(data_version(), event_id, window.key)
+    return shared_value("curve_stats", (event_id, window.key), lambda: _curve_stats(event_id, window))
 
 
 # yen loaders
@@ -358,8 +392,7 @@ def load_yen_episodes() -> dict[str, tuple[dt.date, dt.date]]:
     return _yen_episodes(series_version(catalog.INTERVENTIONS))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _yen_paths(version: tuple, first_days: tuple[dt.date, ...]) -> AlignedPaths | None:
+def _yen_paths(first_days: tuple[dt.date, ...]) -> AlignedPaths | None:
     from usjp.analysis import intervention
 
     item = load_series("usdjpy")
@@ -373,7 +406,7 @@ def _yen_paths(version: tuple, first_days: tuple[dt.date, ...]) -> AlignedPaths 
 
 def load_yen_paths(first_days: tuple[dt.date, ...]) -> AlignedPaths | None:
     """USD/JPY aligned on the first days of these operations (their currency events), with the placebo band."""
-    return _yen_paths(data_version(), first_days)
+    return shared_value("yen_paths", first_days, lambda: _yen_paths(first_days))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -386,7 +419,7 @@ def _rate_gap(versions: tuple) -> pd.Series | None:
 
 def load_rate_gap() -> pd.Series | None:
     """The monthly US–Japan 10-year gap (None when either yield is missing)."""
-    return _rate_gap((series_version("ust10y"), series_version("jgb10y")))
+    return _rate_gap(series_versions(("ust10y", "jgb10y")))
 
 
 # events loaders
@@ -430,7 +463,7 @@ def story_data():
 def _story_data_version() -> tuple:
     """The story files, the statistics' data and every stored series: what a story's checks and texts
     depend on (a placeholder may read any series)."""
-    return (_stories_version(), data_version(), tuple(series_version(k) for k in catalog.CATALOG))
+    return (_stories_version(), data_version(), series_versions(catalog.CATALOG))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -445,9 +478,7 @@ def _story_check(story_id: str, version: tuple) -> list[str]:
 
 def story_problems(story_id: str) -> list[str]:
     """What the data cannot back in a story (`file:line field: message`), checked once per data version."""
-    return _story_check(
-        story_id, (_stories_version(), data_version(), tuple(series_version(k) for k in catalog.CATALOG))
-    )
+    return _story_check(story_id, (_stories_version(), data_version(), series_versions(catalog.CATALOG)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -467,6 +498,4 @@ def _story_texts(story_id: str, step: int, version: tuple) -> tuple[str, str, st
 
 def story_texts(story_id: str, step: int) -> tuple[str, str, str]:
     """(the step's caption, its speaker notes, "") with every placeholder computed, or ("", "", why)."""
-    return _story_texts(
-        story_id, step, (_stories_version(), data_version(), tuple(series_version(k) for k in catalog.CATALOG))
-    )
+    return _story_texts(story_id, step, (_stories_version(), data_version(), series_versions(catalog.CATALOG)))

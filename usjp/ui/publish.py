@@ -66,21 +66,15 @@ BUTTONS: tuple[Button, ...] = (
 )
 
 
-def _versions(view: View) -> tuple:
-    """Everything a view's figure and words depend on: its series' stored copies, the events, the calendar."""
-    series = tuple(loaders.series_version(k) for k in (*view.series, *bar_series(view.series)))
-    return series, loaders.events_version(), loaders.calendar_version() if view.releases else None
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _alt_text(view: View, start: dt.date, end: dt.date, versions: tuple) -> str:
-    return timeline_view.alt_text(view, start, end, loaders.timeline_data(view))
-
-
 def alt_text(view: View, start: dt.date, end: dt.date) -> str:
-    """The chart in words (the chart's `alt`), once per view and data version."""
+    """The chart in words (the chart's `alt`), once per view and data version, shared."""
     view = replace(view, notices=())
-    return _alt_text(view, start, end, _versions(view))
+    return loaders.shared_value(
+        "timeline_alt",
+        (view, start, end),
+        lambda: timeline_view.alt_text(view, start, end, loaders.timeline_data(view)),
+        reads=(*view.series, *bar_series(view.series)),
+    )
 
 
 def _size_picker() -> Size:

@@ -93,8 +93,10 @@ def render_controls() -> None:
 
 # -- curves ------------------------------------------------------------------------------------------
 def curves_for(view: CurveView, closes: pd.DataFrame, by_id: dict[str, Event]) -> tuple[list[Curve], list[dt.date]]:
-    """The curves to draw, and the dates asked for that have none (usjp/views/yield_curve.py)."""
-    return chosen_curves(view, closes, by_id)
+    """The curves to draw, and the dates asked for that have none (usjp/views/yield_curve.py); found once per
+    event and dates asked for (and data version), and shared."""
+    key = (view.event, view.dates)
+    return loaders.shared_value("curves", key, lambda: chosen_curves(view, closes, by_id))
 
 
 def _specs(keys: Sequence[str]) -> list:
@@ -174,6 +176,11 @@ def spread_start(view: CurveView, by_id: dict[str, Event]) -> dt.date:
 
 
 def spread_bp(start: dt.date) -> pd.Series | None:
+    """The 10Y–2Y spread in basis points from `start`: made once per start (and data version), and shared."""
+    return loaders.shared_value("spread_bp", start, lambda: _spread_bp(start))
+
+
+def _spread_bp(start: dt.date) -> pd.Series | None:
     item = loaders.load_series("ust10y2y")
     if item is None:
         return None
@@ -183,9 +190,12 @@ def spread_bp(start: dt.date) -> pd.Series | None:
 
 def spread_figure(values: pd.Series, shown: Sequence[Event], view: CurveView, compact: bool) -> go.Figure:
     """Built once per span of the stored spread, events shown and selection, and shared."""
-    span = (values.index[0], values.index[-1], len(values)) if len(values) else ()
-    key = (span, tuple(e.id for e in shown), view.event, compact)
+    key = (_span(values), tuple(e.id for e in shown), view.event, compact)
     return loaders.shared_figure("spread", key, SERIES, lambda: _spread_figure(values, shown, view, compact))
+
+
+def _span(values: pd.Series) -> tuple:
+    return (values.index[0], values.index[-1], len(values)) if len(values) else ()
 
 
 def _spread_figure(values: pd.Series, shown: Sequence[Event], view: CurveView, compact: bool) -> go.Figure:
@@ -200,6 +210,12 @@ def _spread_figure(values: pd.Series, shown: Sequence[Event], view: CurveView, c
 
 
 def spread_alt(values: pd.Series, shown: Sequence[Event]) -> str:
+    """The spread chart in words (counting its markers takes a search per event): once per span and events."""
+    key = (_span(values), tuple(e.id for e in shown))
+    return loaders.shared_value("spread_alt", key, lambda: _spread_alt(values, shown))
+
+
+def _spread_alt(values: pd.Series, shown: Sequence[Event]) -> str:
     title = words.spread_title([(d.date(), float(v)) for d, v in values.items()][:: max(len(values) - 1, 1)])
     return words.spread_alt(title, len(fig.spread_markers(values, shown)))
 
