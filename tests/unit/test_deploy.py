@@ -428,3 +428,16 @@ def test_make_serve_passes_host_port_and_workers(repo):
     assert "--workers" not in default  # serve.py's default: one per core
     lan = make(repo, "-n", "serve", "HOST=0.0.0.0", "PORT=9000", "WORKERS=3").stdout
     assert "deploy/serve.py --host 0.0.0.0 --port 9000 --worker-port 8601 --workers 3" in lan
+
+
+def test_every_worker_skips_the_full_collection_after_each_run():
+    """The setting `make capacity` found limiting one worker to ~10 readers: off in the config every
+    worker reads (make run, make serve's workers, the container), and Streamlit sees it so."""
+    import tomllib
+
+    settings = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    assert settings["runner"]["postScriptGC"] is False
+    # how Streamlit itself reads it, started where the workers start (the repository)
+    probe = "from streamlit import config; print(config.get_option('runner.postScriptGC'))"
+    shown = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert shown.stdout.strip() == "False", shown.stdout + shown.stderr
