@@ -52,35 +52,54 @@ VIEWS = {
 }
 
 
-@pytest.fixture
-def handed_out(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object, object, object, str]]:
-    """Every shared figure handed to a page: (name, key, its build, the figure, its JSON then)."""
-    calls: list[tuple[str, object, object, object, str]] = []
-    original = loaders.shared_figure
+def spy_on(monkeypatch: pytest.MonkeyPatch, loader: str, then) -> list[tuple]:
+    """Every (name, key, build, value, then(value)) that `loaders.<loader>` hands to a page: `then` takes
+    the value's state as handed out, to compare after the run."""
+    calls: list[tuple] = []
+    original = getattr(loaders, loader)
 
-    def spy(name, key, reads, build):
-        fig = original(name, key, reads, build)
-        calls.append((name, key, build, fig, fig.to_json()))
-        return fig
+    def spy(name, key, *rest, **named):
+        value = original(name, key, *rest, **named)
+        build = rest[-1] if loader == "shared_figure" else rest[0]
+        calls.append((name, key, build, value, then(value)))
+        return value
 
-    monkeypatch.setattr(loaders, "shared_figure", spy)
+    monkeypatch.setattr(loaders, loader, spy)
     return calls
+
+
+@pytest.fixture
+def handed_out(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    """Every shared figure handed to a page: (name, key, its build, the figure, its JSON then)."""
+    return spy_on(monkeypatch, "shared_figure", lambda fig: fig.to_json())
+
+
+def shared_names(page: str, views: list[dict], calls: list[tuple], unchanged, as_built, every_view: bool) -> set[str]:
+    """Open `page` at each view; every value handed out (`calls`, from spy_on) must be `unchanged` since it was
+    handed out and equal to a fresh build (`as_built`). Returns the names seen."""
+    names = set()
+    for params in views:
+        calls.clear()
+        at = open_page(page, params)
+        assert not at.exception, (page, params)
+        assert calls or not every_view, f"/{page}?{params} no longer goes through the shared loader"
+        for name, key, build, value, then in calls:
+            names.add(name)
+            assert unchanged(value, then), f"/{page}?{params}: the run changed the shared {name}"
+            assert as_built(value, build), f"/{page}?{params}: the {name} key {key!r} misses an input"
+    return names
 
 
 @pytest.mark.parametrize("page", list(VIEWS))
 def test_every_shared_figure_is_the_one_its_view_would_build(page, handed_out):
-    names = set()
-    for params in VIEWS[page]:
-        handed_out.clear()
-        at = open_page(page, params)
-        assert not at.exception, (page, params)
-        assert handed_out, f"/{page} no longer draws through loaders.shared_figure"
-        for name, key, build, fig, json_then in handed_out:
-            names.add(name)
-            assert fig.to_json() == json_then, f"/{page}?{params}: the run changed the shared {name} figure"
-            assert fig.to_json() == build().to_json(), (
-                f"/{page}?{params}: the {name} figure's key {key!r} misses an input"
-            )
+    names = shared_names(
+        page,
+        VIEWS[page],
+        handed_out,
+        unchanged=lambda fig, json_then: fig.to_json() == json_then,
+        as_built=lambda fig, build: fig.to_json() == build().to_json(),
+        every_view=True,
+    )
     assert len(names) >= (1 if page in ("holdings", "event_study") else 3)
 
 
@@ -112,31 +131,21 @@ VALUE_VIEWS = {
 
 
 @pytest.fixture
-def values_handed_out(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object, object, object, bytes]]:
+def values_handed_out(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     """Every shared value handed to a page: (name, key, its build, the value, its pickle then)."""
-    calls: list[tuple[str, object, object, object, bytes]] = []
-    original = loaders.shared_value
-
-    def spy(name, key, build, reads=()):
-        value = original(name, key, build, reads)
-        calls.append((name, key, build, value, pickle.dumps(value)))
-        return value
-
-    monkeypatch.setattr(loaders, "shared_value", spy)
-    return calls
+    return spy_on(monkeypatch, "shared_value", pickle.dumps)
 
 
 @pytest.mark.parametrize("page", list(VALUE_VIEWS))
 def test_every_shared_value_is_the_one_its_view_would_build(page, values_handed_out):
-    names = set()
-    for params in VALUE_VIEWS[page]:
-        values_handed_out.clear()
-        at = open_page(page, params)
-        assert not at.exception, (page, params)
-        for name, key, build, value, pickled in values_handed_out:
-            names.add(name)
-            assert canon(value) == canon(pickle.loads(pickled)), f"/{page}?{params}: the run changed the shared {name}"
-            assert canon(value) == canon(build()), f"/{page}?{params}: the {name} key {key!r} misses an input"
+    names = shared_names(
+        page,
+        VALUE_VIEWS[page],
+        values_handed_out,
+        unchanged=lambda value, pickled: canon(value) == canon(pickle.loads(pickled)),
+        as_built=lambda value, build: canon(value) == canon(build()),
+        every_view=False,
+    )
     expected = {
         "pages/timeline.py": {"date_bounds", "headlines", "timeline_alt"},
         "event_study": {"scoreboard", "aligned"},
