@@ -264,12 +264,13 @@ def spread(runs: list[dict], name: str, target: float) -> str:
 
 def table(r: dict, runs: list[dict] | None = None) -> str:
     runs = runs or []
+    limits = {name: target for name, (_, target) in figures(r).items()}
 
     def mark(good: bool) -> str:
         return "ok" if good else "MISSED"
 
     def over_runs(name: str) -> str:
-        return spread(runs, name, figures(r)[name][1]) if runs else ""
+        return spread(runs, name, limits[name]) if runs else ""
 
     rows = [("measure", "our app", "floor", "ratio / value", "target", "", f"last {len(runs)} runs")]
     for name, ours, floor, ratio in (
@@ -321,7 +322,7 @@ def table(r: dict, runs: list[dict] | None = None) -> str:
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     if runs:
-        met_all = sum(all(v <= figures(r)[k][1] for k, v in run["figures"].items() if k in figures(r)) for run in runs)
+        met_all = sum(all(v <= limits[k] for k, v in run["figures"].items() if k in limits) for run in runs)
         lines.append(f"\nevery target met in {met_all} of the last {len(runs)} runs ({HISTORY.relative_to(REPO)})")
     return "\n".join(lines)
 
