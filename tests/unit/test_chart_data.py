@@ -17,7 +17,7 @@ from usjp import analysis
 from usjp.analysis.curve import MATURITIES, Curve
 from usjp.cli.export import load_events, timeline_data
 from usjp.events import category
-from usjp.figures import timeline_words
+from usjp.figures import credits, timeline_words
 from usjp.figures import yield_curve as curve_fig
 from usjp.figures.chart_data import DATE, DETAIL, EVENT_COLUMNS, figure_tables, plain
 from usjp.figures.event_study import build_aligned_paths_figure
@@ -314,3 +314,31 @@ def test_a_figure_rebuilt_from_json_or_a_pickle_gives_the_same_tables(timeline):
 )
 def test_plain_text_from_plotly_markup(markup, text):
     assert plain(markup) == text
+
+
+def test_one_event_is_counted_in_the_singular():
+    """The yen page's 'Did it stick?' often has one operation: '1 event', never '1 events'."""
+    index = pd.Index([-1, 0, 1], name="offset")
+    paths = analysis.AlignedPaths(
+        series="usdjpy",
+        unit="%",
+        offsets=tuple(index),
+        paths=pd.DataFrame({"e1": [0.0, -2.0, -1.0]}, index=index),
+        mean=pd.Series([0.0, -2.0, -1.0], index=index),
+        band_low=pd.Series([-1.0, -3.0, -3.0], index=index),
+        band_high=pd.Series([1.0, 2.0, 3.0], index=index),
+        draws=100,
+        seed=0,
+        candidates=50,
+        period=None,
+        skipped=(),
+    )
+    fig = build_aligned_paths_figure(
+        paths, category="fx", event_titles={"e1": "One"}, title="t", subtitle="s", source_lines=[], as_of="a"
+    )
+    names = [trace.name for trace in fig.data if trace.name]
+    assert "Mean of the 1 event" in names, names
+    assert any("mean of 1 random non-event date," in name for name in names), names
+    words = " ".join([*names, credits.paths_subtitle(paths), credits.verdict(paths, "fx", at=1)])
+    assert "1 events" not in words and "1 random non-event dates" not in words, words
+    assert "1 random non-event date falls between" in credits.verdict(paths, "fx", at=1)

@@ -19,6 +19,7 @@ from usjp import analysis
 from usjp.analysis import AlignedPaths, Window
 from usjp.catalog import DAILY_HISTORY_START, UNITS, USDJPY_HISTORY_START, SeriesSpec
 from usjp.events import Event, Tally, category, status
+from usjp.figures.timeline_words import plural
 from usjp.paths import method_path
 
 
@@ -238,7 +239,9 @@ def verdict(paths: AlignedPaths, slug: str, at: int = analysis.HEADLINE_WINDOW.e
     if paths.band_low is None or paths.band_high is None:
         return text + " " + next(iter(paths.reasons.values()), "No placebo band.")
     low, high = float(paths.band_low.loc[at]), float(paths.band_high.loc[at])
-    band = f"averages of {n} random non-event dates fall between {signed(low, paths.unit)} and "
+    dates = plural(n, "random non-event date")
+    band = f"averages of {dates} fall" if n != 1 else f"{dates} falls"
+    band += f" between {signed(low, paths.unit)} and "
     band += f"{signed(high, paths.unit)} 90% of the time"
     if low <= mean <= high:
         return f"{text} Ordinary days do that too: {band}."
@@ -253,7 +256,7 @@ def paths_subtitle(paths: AlignedPaths) -> str:
     n = paths.paths.shape[1]
     return (
         f"Change from the last observation before each event ({paths.unit}); thick line: the mean; "
-        f"blue band: where the mean of {n} random non-event dates falls 90% of the time"
+        f"blue band: where the mean of {plural(n, 'random non-event date')} falls 90% of the time"
     )
 
 

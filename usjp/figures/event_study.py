@@ -11,6 +11,7 @@ from usjp.analysis import AlignedPaths
 from usjp.events import category as category_record
 from usjp.figures.palette import LIGHT
 from usjp.figures.style import escape, stacked_frame
+from usjp.figures.timeline_words import plural
 
 PATH_GREY = LIGHT.path
 BAND_FILL = LIGHT.band_fill  # Okabe–Ito blue, pale: distinct from the grey event paths
@@ -49,9 +50,9 @@ def build_aligned_paths_figure(
         ("Placebo 5–95%", f"Events ({n})", "Mean")
         if compact
         else (
-            f"Placebo 5–95%: mean of {n} random non-event dates, {paths.draws:,} draws",
+            f"Placebo 5–95%: mean of {plural(n, 'random non-event date')}, {paths.draws:,} draws",
             f"Each event ({n})",
-            f"Mean of the {n} events",
+            f"Mean of the {plural(n, 'event')}",
         )
     )
     traces = [
