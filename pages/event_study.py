@@ -28,14 +28,14 @@ widgets.render_events_notice(loaders.events_problems(), len(all_events))
 widgets.render_data_notices(loaders.data_notices(loaders.catalog_daily_keys()))
 
 # 2/ Scoreboard
-st.subheader("Scoreboard")
+st.header("Scoreboard")
 board_view = ui.scoreboard_controls(available)
 ui.render_scoreboard(board_view)
 if shown := loaders.load_many(board_view.series):
     st.caption("  \n".join(widgets.caption_of(item) for item in shown))
 
 # 3/ Aligned paths
-st.subheader("Aligned paths")
+st.header("Aligned paths")
 category, series = ui.path_controls(available, all_events)
 paths = loaders.load_aligned(category, series) if category and series else None
 item = loaders.load_series(series) if series else None
@@ -55,7 +55,7 @@ else:
         st.caption(skipped)
 
 # 4/ Method
-st.subheader("Method")
+st.header("Method")
 ui.render_method_note()
 
 url.write(ui.current_view(board_view, category, series))

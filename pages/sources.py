@@ -22,11 +22,11 @@ ui.render_notices()
 # 2/ The series table and how to cite each
 # A short heading on the left: the table's toolbar (shown above its right edge on touch screens) then
 # covers empty space, not the paragraph.
-st.subheader("Series")
+st.header("Series")
 ui.render_series_table()
-st.subheader("Event timeline")
+st.header("Event timeline")
 ui.render_timeline_facts()
-st.subheader("How to cite")
+st.header("How to cite")
 ui.render_citations()
 ui.binding().write(ui.SourcesView())
 width.render_probe()  # last: measures the column (a phone gets a card per series instead of the table)

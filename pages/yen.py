@@ -54,11 +54,11 @@ if view.event in by_id:
     widgets.render_event_details(by_id[view.event], loaders.load_many(["usdjpy"]), all_events)
 
 # 4/ Did it stick?
-st.subheader("Did it stick?")
+st.header("Did it stick?")
 ui.render_paths(usdjpy, record, days, all_events, compact=compact)
 
 # 5/ The US–Japan 10-year gap
-st.subheader("The US–Japan 10-year gap")
+st.header("The US–Japan 10-year gap")
 ui.render_gap(window, compact=compact)
 
 url.write(ui.current_view())

@@ -47,7 +47,7 @@ else:
     ui.render_curve_captions(curves, missing)
 
     # 3/ Each maturity's move around the event
-    st.subheader("How each maturity moved")
+    st.header("How each maturity moved")
     moves_event = by_id.get(view.moves_event)
     if moves_event is None:
         st.info("The event for the moves is not on the timeline.")
@@ -62,7 +62,7 @@ else:
         ui.render_window_caption(moves_event, view)
 
 # 4/ The 10Y–2Y spread with the events, and the chosen event's details
-st.subheader("The 10Y–2Y spread")
+st.header("The 10Y–2Y spread")
 start = ui.spread_start(view, by_id)
 spread = ui.spread_bp(start)
 shown = []

@@ -42,7 +42,7 @@ def test_a_deep_link_restores_the_controls_opens_the_event_and_round_trips():
         r"^\d+ of \d+ events match “Kato” \(Treasuries as leverage; notable and headline\)\.", count_line(at)
     )
     details = [_unescaped(m.value) for m in at.markdown]
-    assert any("Kato" in m and m.startswith("####") for m in details)  # the opened event's title
+    assert any("Kato" in m and m.startswith("## ") for m in details)  # the opened event's title
     assert any("カード" in m for m in details)  # its quote's Japanese original
     assert len(at.dataframe) >= 2 and "What happened after" in " ".join(details)  # the log, then its statistics
     assert dict(at.query_params) == query

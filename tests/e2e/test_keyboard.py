@@ -45,7 +45,7 @@ RING = """() => {
 }"""
 
 HEADING_IN_VIEW = """() => {
-  const h = document.querySelector('.st-key-event_details h4');
+  const h = document.querySelector('.st-key-event_details h2');
   if (!h) return false;
   const r = h.getBoundingClientRect();
   return r.top >= 0 && r.bottom <= innerHeight && r.height > 0;
@@ -92,7 +92,7 @@ def open_first_event(tab, picker_key: str) -> tuple[Keys, str]:
 def assert_focus_on_details(tab, option: str) -> None:
     """The chosen event's details are shown, the focus is on them and their heading is on screen."""
     title = option.split(" · ", 1)[1]
-    tab.page.locator(f"{DETAILS} h4").filter(has_text=title.split(" (")[0]).wait_for()
+    tab.page.locator(f"{DETAILS} h2").filter(has_text=title.split(" (")[0]).wait_for()
     tab.page.wait_for_function(
         "() => !!(document.activeElement && document.activeElement.closest('.st-key-event_details'))",
         timeout=15_000,
@@ -100,7 +100,7 @@ def assert_focus_on_details(tab, option: str) -> None:
     tab.page.wait_for_function(HEADING_IN_VIEW, timeout=10_000)
     harness.wait_idle(tab.page)
     now = focused(tab)
-    assert now["in_details"] and now["tag"] == "H4", now
+    assert now["in_details"] and now["tag"] == "H2", now
 
 
 @pytest.mark.parametrize(

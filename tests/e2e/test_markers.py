@@ -49,7 +49,7 @@ def test_two_days_apart_each_marker_answers_for_its_own_event(open_tab, server):
     )
     tab.page.locator(DETAILS).get_by_text(card.heading, exact=True).wait_for()
     harness.wait_idle(tab.page)
-    heading = tab.page.locator(f"{DETAILS} h4").first.inner_text()
+    heading = tab.page.locator(f"{DETAILS} h2").first.inner_text()
     tab.screenshot("markers-kato-card-clicked", full=True)
     assert card.heading in heading, f"the details panel's heading is {heading!r}, not {card.heading!r}"
     tab.assert_healthy()

@@ -296,10 +296,10 @@ def fill_method(text: str) -> str:
 @cache
 def method_text() -> str:
     """docs/method.md with its numbers filled in, from its first section heading on, its sections as
-    level-4 headings (the page shows it under its own "Method" heading)."""
+    level-3 headings (the page shows it under its own level-2 "Method" heading)."""
     text = method_path().read_text(encoding="utf-8")
     body = text[text.index("\n## ") + 1 :] if "\n## " in text else text
-    return fill_method(re.sub(r"^## ", "#### ", body, flags=re.MULTILINE))
+    return fill_method(re.sub(r"^## ", "### ", body, flags=re.MULTILINE))
 
 
 LANGUAGES = {"ja": "Japanese", "en": "English", "zh": "Chinese", "ko": "Korean"}

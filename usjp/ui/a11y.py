@@ -150,7 +150,12 @@ label:has(> span > input:is([type="radio"], [type="checkbox"]):focus-visible) {
 }
 /* a heading given focus by a skip link or a chosen event clears the header when scrolled to */
 [data-testid="stMain"] h1[tabindex="-1"], [data-testid="stMain"] h2[tabindex="-1"],
-[data-testid="stMain"] h3[tabindex="-1"], .st-key-event_details h4 { scroll-margin-top: 4.5rem; }
+[data-testid="stMain"] h3[tabindex="-1"], .st-key-event_details h2 { scroll-margin-top: 4.5rem; }
+/* Headings of boxes (an event's details, what was known, a story's card) are level 2 for a screen
+   reader's outline (they sit right under the page's h1 or beside its h2 sections), drawn smaller */
+.st-key-event_details h2, .st-key-hd_known_when h2, [class*="st-key-sy_card_"] h2 {
+  font-size: 1.4rem; padding: 0.25rem 0 0.5rem;
+}
 """
 _aids = st.components.v2.component(AIDS_KEY, js=_AIDS_JS, css=_AIDS_CSS, isolate_styles=False)
 

@@ -198,7 +198,7 @@ def render_known_when(
     month = f"{latest.month:%Y-%m}" if latest else ""
     chosen = [v for v in vintages if v.series == HOLDERS["Japan"] and v.month == month]
     with st.container(border=True, key="hd_known_when"):
-        st.markdown(f"#### {md_escape(words.known_heading(event))}")
+        st.markdown(f"## {md_escape(words.known_heading(event))}")
         lines = words.known_lines(event, latest, release, stored, retrieved, chosen)
         st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
         if chosen:

@@ -149,7 +149,7 @@ def render_index(stories: Sequence[files.Loaded]) -> None:
         if story is None:
             continue
         with st.container(border=True, key=f"sy_card_{story.id}"):
-            st.markdown(f"#### {md_escape(story.title)}")
+            st.markdown(f"## {md_escape(story.title)}")
             predictions = sum(1 for s in story.steps if s.predict)
             st.caption(
                 md_escape(

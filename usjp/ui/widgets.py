@@ -94,7 +94,7 @@ def render_event_details(event: Event, related: Sequence[StoredSeries], all_even
     """Summary, sourcing, quote, sources, and what the related series did after (event-window statistics).
     When the reader has just chosen the event, focus moves to its heading (a11y.focus_details)."""
     with st.container(border=True, key=DETAILS_KEY):
-        st.markdown(f"#### {md_escape(event.title)}")
+        st.markdown(f"## {md_escape(event.title)}")
         a11y.focus_details(event.id, DETAILS_KEY)
         span = f" to {event.end:%d %b %Y}" if event.end else ""
         sourcing = status(event.status)
