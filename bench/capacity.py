@@ -302,12 +302,12 @@ class StepState:
 def check_page(run: Run, key: str) -> None:
     if key not in run.keys:
         raise ReaderError(f"the page has no widget {key!r} (keys: {sorted(run.keys)[:12]})")
-    if not run.elements.get("plotly_chart"):
-        raise ReaderError("the page sent no Plotly chart")
+    if not run.charts:
+        raise ReaderError("the page sent no chart")
 
 
 def check_rerun(run: Run) -> None:
-    if not run.elements.get("plotly_chart") and not run.ref_hits:
+    if not run.charts and not run.ref_hits:
         raise ReaderError(f"the rerun after {run.what} sent no chart")
 
 

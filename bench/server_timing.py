@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.st_client import SCALED_CHART as SCALED
+
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
 FLOOR = str(REPO / "bench" / "floor_app.py")
@@ -100,8 +102,12 @@ def _new_view_reruns(at) -> list[float]:
 
 
 def _payload(at) -> int:
-    """Bytes of the Plotly figure JSON the page sends (all its charts)."""
-    return sum(len(chart.proto.spec.encode()) for chart in at.get("plotly_chart"))
+    """Bytes of the Plotly figure JSON the page sends (all its charts in the main area; for a chart drawn
+    with its scales, ui/chart.show_scales, the figures of every scale)."""
+    main = at.main
+    plotly = sum(len(chart.proto.spec.encode()) for chart in main.get("plotly_chart"))
+    scaled = sum(len(el.proto.json.encode()) for el in main.get("bidi_component") if el.proto.component_name == SCALED)
+    return plotly + scaled
 
 
 def measure_pages() -> dict:

@@ -53,6 +53,19 @@ class ReaderError(Exception):
     """What went wrong for one reader (a short reason, counted as an error by the benchmark)."""
 
 
+# The app's charts: st.plotly_chart's, except the hidden blank one that loads the chart code (ui/boot.py),
+# and the timeline's, a component of ours drawn with its scales (ui/chart.show_scales).
+CODE_CHART_KEY = "usjp_chart_code_figure"
+SCALED_CHART = "usjp_scaled_chart"
+
+
+def is_chart(kind: str, proto, key: str) -> bool:
+    """Whether a new element is one of the page's charts."""
+    if kind == "plotly_chart":
+        return key != CODE_CHART_KEY
+    return kind == "bidi_component" and getattr(proto, "component_name", "") == SCALED_CHART
+
+
 def user_key(element_id: str) -> str:
     """The user key at the end of a widget id ("$$ID-<hash>-<key>"), or "" for a keyless one."""
     if not element_id.startswith("$$ID-"):
@@ -148,6 +161,7 @@ class Run:
     ref_hits: int = 0  # deltas sent as a ref_hash and taken from the cache
     types: list[str] = field(default_factory=list)  # ForwardMsg types, in order
     elements: Counter = field(default_factory=Counter)  # element type -> count
+    charts: int = 0  # the page's charts drawn (see is_chart)
     keys: set[str] = field(default_factory=set)  # user keys of the elements drawn
     exceptions: list[str] = field(default_factory=list)
 
@@ -325,8 +339,10 @@ class Session:
         element_id = getattr(proto, "id", "") if kind != "exception" else ""
         if run is not None and not run.done:
             run.elements[kind] += 1
-            if key := user_key(element_id):
+            key = user_key(element_id)
+            if key:
                 run.keys.add(key)
+            run.charts += is_chart(kind, proto, key)
             if kind == "exception":
                 run.exceptions.append(f"{proto.type}: {proto.message}"[:300])
         if not element_id or getattr(proto, "form_id", ""):

@@ -53,7 +53,8 @@ for spec in PAGES:
         at.switch_page(spec.script)
     at.run()
     assert not at.exception, f"{spec.script}: {at.exception}"
-    assert bool(at.get("plotly_chart")) == spec.has_chart, spec.script
+    charts = [*at.main.get("plotly_chart"), *(c for c in at.main.get("bidi_component") if c.proto.component_name == "usjp_scaled_chart")]
+    assert bool(charts) == spec.has_chart, spec.script
 print(f"smoke: {len(PAGES)} pages run")
 PY
     STREAMLIT_SERVER_PORT="$port" STREAMLIT_SERVER_ADDRESS=127.0.0.1 STREAMLIT_SERVER_HEADLESS=true \

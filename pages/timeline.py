@@ -39,14 +39,16 @@ def chart_panel() -> None:
         st.rerun()  # a clicked marker selects an event: the whole page shows it
     ui.render_scale_control()
     shown_view = ui.current_view()
-    chart.show(
-        loaders.load_timeline_figure(shown_view, start, end, column),
+    scales = ui.by_scale(shown_view)  # every scale's figure: switching draws at once, in the browser
+    chart.show_scales(
+        {mode: loaders.load_timeline_figure(v, start, end, column) for mode, v in scales.items()},
+        shown_view.mode,
+        control=KEYS.mode,
         key=KEYS.chart,
-        select=True,
+        alts={mode: publish.alt_text(v, start, end) for mode, v in scales.items()},
         config=ui.chart_config(shown_view, column),
-        alt=publish.alt_text(shown_view, start, end),
-        data=False,  # its own "Show the data" below, with the levels behind an indexed chart
-    )
+        select=True,
+    )  # its own "Show the data" below, with the levels behind an indexed chart
     url.write(shown_view)
 
 

@@ -13,16 +13,19 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from tests.support import REPO, page_id
+from usjp.ui.chart import SCALED
 from usjp.ui.nav import PAGES, PageSpec
 
 __all__ = [
     "APP",
     "HOME",
+    "chart_specs",
     "figure_of",
     "new_warnings",
     "open_page",
     "page_id",
     "query_dict",
+    "scaled_charts",
     "spec_of",
     "walk",
     "warning_texts",
@@ -106,9 +109,32 @@ def new_warnings(at: AppTest, baseline: AppTest) -> list[str]:
     return out
 
 
+def scaled_charts(at: AppTest) -> list[dict]:
+    """The data of the page's charts drawn with their scales (ui/chart.show_scales): figures, shown, ..."""
+    return [
+        json.loads(node.proto.json)
+        for node in walk(at.main)
+        if node.type == "bidi_component" and node.proto.component_name == SCALED
+    ]
+
+
+def chart_specs(at: AppTest) -> list[str]:
+    """The JSON of the page's charts (the main area's, not the sidebar's hidden blank one that loads the
+    chart code), in order: st.plotly_chart's spec, or for a chart drawn with its scales the figure of the
+    scale shown."""
+    out = []
+    for node in walk(at.main):
+        if node.type == "plotly_chart":
+            out.append(node.proto.spec)
+        elif node.type == "bidi_component" and node.proto.component_name == SCALED:
+            data = json.loads(node.proto.json)
+            out.append(data["figures"][data["shown"]])
+    return out
+
+
 def figure_of(at: AppTest, index: int = 0) -> dict:
     """The Plotly figure of the page's index-th chart, with binary arrays decoded to lists."""
-    spec = json.loads(at.get("plotly_chart")[index].proto.spec)
+    spec = json.loads(chart_specs(at)[index])
 
     def decode(node):
         if isinstance(node, dict):

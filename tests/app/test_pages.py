@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.support import APP, new_warnings, open_page, page_id, query_dict, widget_values
+from tests.app.support import APP, chart_specs, new_warnings, open_page, page_id, query_dict, widget_values
 from usjp.ui.nav import PAGES
 
 
@@ -21,7 +21,7 @@ def test_page_runs_with_no_parameters(spec):
     at = open_page(spec)
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert bool(at.get("plotly_chart")) == spec.has_chart
+    assert bool(chart_specs(at)) == spec.has_chart
 
 
 @pytest.mark.parametrize("spec", [p for p in PAGES if p.sample_query], ids=page_id)

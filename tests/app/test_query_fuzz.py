@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.app.support import new_warnings, open_page, page_id, widget_values
+from tests.app.support import chart_specs, new_warnings, open_page, page_id, widget_values
 from tests.support import IN_CI
 from usjp.ui.nav import PAGES
 
@@ -93,7 +93,7 @@ def test_unusable_links_give_the_default_view_and_a_notice(spec, params):
     at = open_page(spec, params)
     assert not at.exception, f"{params!r}: {at.exception}"
     assert not at.error, f"{params!r}: {[e.value for e in at.error]}"
-    assert bool(at.get("plotly_chart")) == spec.has_chart
+    assert bool(chart_specs(at)) == spec.has_chart
     baseline = default_view(spec)
     assert widget_values(at) == widget_values(baseline), f"defaults not applied for {params!r}"
     notices = new_warnings(at, baseline)

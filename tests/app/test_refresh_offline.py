@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import fakes
-from tests.app.support import open_page, page_id
+from tests.app.support import chart_specs, open_page, page_id
 from tests.live_support import digest_tree
 from usjp.data import store
 from usjp.data.sources import fred, tic, yahoo
@@ -27,8 +27,8 @@ def freshness_shown(at: AppTest) -> bool:
     (charts carry it for exported PNGs), or the sources table's Through/Retrieved columns."""
     if any("data through" in c.value and "retrieved" in c.value for c in at.caption):
         return True
-    for chart in at.get("plotly_chart"):
-        notes = json.loads(chart.proto.spec).get("layout", {}).get("annotations", [])
+    for spec in chart_specs(at):
+        notes = json.loads(spec).get("layout", {}).get("annotations", [])
         if any("as of" in str(note.get("text", "")) for note in notes):
             return True
     return any({"Through", "Retrieved"} <= set(df.value.columns) for df in at.dataframe)

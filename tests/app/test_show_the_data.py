@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.support import open_page, query_dict, spec_of
+from tests.app.support import open_page, query_dict, spec_of, walk
 from usjp.figures.chart_data import DATE, DETAIL, EVENT_COLUMNS
 
 LABEL = "Show the data"
@@ -58,7 +58,7 @@ PAGES = [
 
 def chart_keys(at) -> list[str]:
     """The keys of the page's charts, in order (an element's id ends with its key)."""
-    return [chart.proto.id.split("-", 2)[2] for chart in at.get("plotly_chart")]
+    return [chart.proto.id.split("-", 2)[2] for chart in walk(at.main) if chart.type == "plotly_chart"]
 
 
 def panels(at) -> dict[str, object]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.support import figure_of, open_page, warning_texts
+from tests.app.support import chart_specs, figure_of, open_page, warning_texts
 
 PAGE = "yen"
 
 
 def titles(at) -> list[str]:
-    return [figure_of(at, i)["layout"]["title"]["text"] for i in range(len(at.get("plotly_chart")))]
+    return [figure_of(at, i)["layout"]["title"]["text"] for i in range(len(chart_specs(at)))]
 
 
 def test_default_view_draws_the_latest_episode_its_paths_and_the_gap():
@@ -65,4 +65,4 @@ def test_bad_query_values_are_notices_not_exceptions(params):
     at = open_page(PAGE, params)
     assert not at.exception
     assert warning_texts(at)
-    assert len(at.get("plotly_chart")) >= 1
+    assert len(chart_specs(at)) >= 1

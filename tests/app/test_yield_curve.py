@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.app.support import figure_of, open_page, warning_texts
+from tests.app.support import chart_specs, figure_of, open_page, warning_texts
 
 PAGE = "pages/yield_curve.py"
 
@@ -39,7 +39,7 @@ def test_deep_link_restores_the_view_and_shows_the_event():
     assert days == ["04 Apr 2025", "08 Apr 2025", "10 Apr 2025", "16 Apr 2025"]
     assert any("No close on 05 Apr 2025" in c.value for c in at.caption)
     assert "t0 to t+1" in figure_of(at, 1)["layout"]["title"]["text"]
-    assert at.get("plotly_chart")[2].proto.spec  # the spread chart
+    assert chart_specs(at)[2]  # the spread chart
     assert any("Bond" in m.value for m in at.markdown)  # the event's details
     assert dict(at.query_params) == {"event": "reciprocal-tariff-pause", "dates": "2025-04-05", "window": "0:1"}
 
@@ -52,7 +52,7 @@ def test_bad_values_give_notices_not_exceptions():
         assert part in notices
     assert any("No Treasury data on or before 01 Jan 1900" in c.value for c in at.caption)
     assert any("no curve to draw" in i.value for i in at.info)
-    assert len(at.get("plotly_chart")) == 2  # the bars (around the default event) and the spread
+    assert len(chart_specs(at)) == 2  # the bars (around the default event) and the spread
 
 
 def test_a_typed_date_changes_the_curves_and_the_url():

@@ -291,7 +291,7 @@ def bring_into_view(page, y: float) -> float:
 
 
 def hover_text(page) -> str:
-    return page.evaluate("() => (document.querySelector('.hoverlayer') || {}).textContent || ''")
+    return page.evaluate("() => (document.querySelector('main .hoverlayer') || {}).textContent || ''")
 
 
 def hover(page, event_id: str, expect: str | None = None, timeout_ms: float = 5_000) -> str:
@@ -304,7 +304,7 @@ def hover(page, event_id: str, expect: str | None = None, timeout_ms: float = 5_
     page.mouse.move(m.x, m.y, steps=3)
     with contextlib.suppress(PlaywrightTimeout):  # the caller's assertion says what was shown instead
         page.wait_for_function(
-            "(t) => { const h = (document.querySelector('.hoverlayer') || {}).textContent || '';"
+            "(t) => { const h = (document.querySelector('main .hoverlayer') || {}).textContent || '';"
             " return t ? h.includes(t) : h.length > 0; }",
             arg=expect or "",
             timeout=timeout_ms,
@@ -323,7 +323,7 @@ def click(page, m: Marker, expect: str | None = None) -> None:
     wanted = expect or m.heading.split("<")[0][:40]
     with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_function(
-            "(t) => ((document.querySelector('.hoverlayer') || {}).textContent || '').includes(t)",
+            "(t) => ((document.querySelector('main .hoverlayer') || {}).textContent || '').includes(t)",
             arg=wanted,
             timeout=5_000,
         )

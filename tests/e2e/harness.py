@@ -318,7 +318,7 @@ def marker_of(page, event_id: str) -> dict:
 
 
 def hover_text(page) -> str:
-    return page.evaluate("() => (document.querySelector('.hoverlayer') || {}).textContent || ''")
+    return page.evaluate("() => (document.querySelector('main .hoverlayer') || {}).textContent || ''")
 
 
 def full_screenshot(page, path: Path, width: int) -> None:

@@ -26,7 +26,7 @@ async def one_reader(base: str, number: int) -> tuple[list, list[str]]:
     try:
         await client.connect()
         first = await client.open()
-        assert first.elements.get("plotly_chart"), f"reader {number}: the page sent no chart"
+        assert first.charts, f"reader {number}: the page sent no chart"
         deadline = time.perf_counter() + SECONDS
         while time.perf_counter() < deadline:
             await asyncio.sleep(rng.uniform(0.3, 1.0))
@@ -57,5 +57,5 @@ def test_simulated_readers_rerun_the_timeline():
         for run in runs:
             assert run.status in DONE_OK and not run.exceptions, (run.what, run.exceptions)
             # The chart comes again with every change: in full, or as a reference to the reader's cache.
-            assert run.elements.get("plotly_chart"), (run.what, run.types)
+            assert run.charts, (run.what, run.types)
             assert 0 < run.latency < 30

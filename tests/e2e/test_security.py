@@ -67,7 +67,7 @@ def test_hostile_event_text_is_shown_literally_and_never_runs(open_tab, hostile_
     assert html.unescape(marker["title"]) == hostile.TITLE
     tab.page.mouse.move(marker["x"], marker["y"])
     tab.page.wait_for_function(
-        "(t) => ((document.querySelector('.hoverlayer') || {}).textContent || '').includes(t)", arg=hostile.TITLE
+        "(t) => ((document.querySelector('main .hoverlayer') || {}).textContent || '').includes(t)", arg=hostile.TITLE
     )
     assert_inert(tab)
     tab.screenshot("security-hostile-event", full=True)

@@ -49,7 +49,7 @@ def test_hover_shows_headline_and_click_opens_event(open_tab, server):
 
     tab.page.mouse.move(marker["x"], marker["y"])
     tab.page.wait_for_function(
-        "(t) => ((document.querySelector('.hoverlayer') || {}).textContent || '').includes(t)", arg=title
+        "(t) => ((document.querySelector('main .hoverlayer') || {}).textContent || '').includes(t)", arg=title
     )
     assert "·" in harness.hover_text(tab.page)  # date · category line under the headline
 

@@ -328,3 +328,19 @@ def test_the_query_string_the_script_sets_goes_with_the_next_rerun() -> None:
     state = session.change_msg("w_mode", LEVELS, now=2.0).rerun_script
     assert state.query_string == "scale=indexed"
     assert state.context_info.url == "http://127.0.0.1:8501/"  # the address it was opened at, as Chromium
+
+
+def test_the_charts_counted_are_the_pages_not_the_hidden_blank_one():
+    """The sidebar's blank figure that loads the chart code (ui/boot.py) is not one of the page's charts;
+    the timeline's chart, a component of ours drawn with its scales, is."""
+    from bench.st_client import CODE_CHART_KEY, SCALED_CHART, is_chart
+    from usjp.ui import boot, chart
+
+    assert f"{boot.CODE_KEY}_figure" == CODE_CHART_KEY and SCALED_CHART == chart.SCALED
+    element = ForwardMsg().delta.new_element
+    assert is_chart("plotly_chart", element.plotly_chart, "timeline_chart")
+    assert not is_chart("plotly_chart", element.plotly_chart, CODE_CHART_KEY)
+    element.bidi_component.component_name = SCALED_CHART
+    assert is_chart("bidi_component", element.bidi_component, "timeline_chart")
+    element.bidi_component.component_name = "usjp_column_width"
+    assert not is_chart("bidi_component", element.bidi_component, "usjp_column_width")

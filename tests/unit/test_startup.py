@@ -94,7 +94,7 @@ def test_app_imports_the_lock_from_boot_and_preloads_and_navigates_before_it():
     lock = next(i for i, n in enumerate(tree.body) if _is_import_lock(n))
     before = "\n".join(body[:lock])
     assert "from usjp.ui.boot import IMPORT_LOCK" in before
-    assert "preload_chart_code(" in before and "st.navigation(" in before
+    assert "load_chart_code(" in before and "st.navigation(" in before
 
 
 @pytest.mark.parametrize(

@@ -119,7 +119,7 @@ export default function(component) {
 # Light and dark themes alike: the skip links are dark text on white inside a blue ring and a white halo
 # (the ring shows on a light page, the halo on a dark one).
 _AIDS_CSS = """
-.st-key-usjp_page_aids, .st-key-usjp_focus_details { display: none !important; }
+.st-key-usjp_page_aids, .st-key-usjp_focus_details, .st-key-usjp_chart_code { display: none !important; }
 html.usjp-skip-links-on [data-testid="stSkipToContent"] { display: none !important; }
 .usjp-skip-link {
   position: fixed; top: 0.6rem; left: 0.6rem; z-index: 1000300;

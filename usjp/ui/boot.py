@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import streamlit as st
-
-if TYPE_CHECKING:
-    from streamlit.delta_generator import DeltaGenerator
 
 
 def ensure_app_navigation() -> None:
@@ -27,34 +23,37 @@ def ensure_app_navigation() -> None:
         st.rerun()
 
 
-PRELOAD_KEY = "_chart_code_preloaded"
-# Held by app.py around its heavy imports, and here around the preload figure. Sessions run app.py in
+CODE_KEY = "usjp_chart_code"  # the sidebar's hidden blank chart (hidden by usjp/ui/a11y.py's CSS)
+# Held by app.py around its heavy imports, and here around the blank figure. Sessions run app.py in
 # parallel threads, and Plotly's figure code looks pandas up in sys.modules without importing it: on a
 # fresh server it could find the half-initialised module another session is still importing.
 IMPORT_LOCK = threading.Lock()
 # An empty, see-through figure: it draws nothing, but rendering it makes the browser fetch Plotly.js.
 _BLANK = {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": "rgba(0,0,0,0)"}
+_blank_figure: list = []  # built once (under IMPORT_LOCK), the same element every run
 
 
-def preload_chart_code(chart_paths: Iterable[str]) -> DeltaGenerator:
-    """On a session's first run of a page with a chart (`chart_paths`: their URL paths, "" for home),
-    draw a blank figure at the top of the sidebar, before the app imports its modules and loads data.
+def load_chart_code(chart_paths: Iterable[str]) -> None:
+    """On every run of a page with a chart (`chart_paths`: their URL paths, "" for home), a blank figure in
+    a hidden box at the top of the sidebar, drawn before the app imports its modules and loads data.
 
     The browser loads Plotly.js (4.7 MB, about a second to fetch and compile on these machines) only
-    when a chart arrives; this way it starts while the server is still busy, not after. Returns the
-    sidebar slot: the caller empties it before writing anything else there, so nothing moves.
+    when an st.plotly_chart arrives; this way it starts while the server is still busy, not after. It
+    is also where the timeline's chart gets Plotly.js: that chart is drawn by a component of ours with
+    the `window.Plotly` plotly.js's bundle sets (ui/chart.show_scales), so the blank figure stays on
+    every chart page (the same element every run: the browser draws it once, hidden, and nothing moves).
     """
-    slot = st.sidebar.empty()
-    if PRELOAD_KEY in st.session_state:
-        return slot
-    st.session_state[PRELOAD_KEY] = True
     try:
         path = urlsplit(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
     except (AttributeError, ValueError):
-        return slot
-    if path in set(chart_paths):
-        import plotly.graph_objects as go
+        return
+    if path not in set(chart_paths):
+        return
+    with IMPORT_LOCK:
+        if not _blank_figure:
+            import plotly.graph_objects as go
 
-        with IMPORT_LOCK:
-            slot.plotly_chart(go.Figure(layout=_BLANK), theme=None, config={"staticPlot": True})
-    return slot
+            _blank_figure.append(go.Figure(layout=_BLANK))
+        st.sidebar.container(key=CODE_KEY).plotly_chart(
+            _blank_figure[0], theme=None, config={"staticPlot": True}, key=f"{CODE_KEY}_figure"
+        )

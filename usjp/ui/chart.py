@@ -7,9 +7,11 @@ made here, once per figure object, and shared by every session that shows the sa
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import weakref
+from collections.abc import Mapping
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -96,3 +98,131 @@ def render_data(fig: go.Figure, key: str, where) -> None:
             if table.caption:
                 st.caption(md_escape(table.caption))
             st.dataframe(table.frame, hide_index=True, width="stretch", placeholder="–")
+
+
+# -- a chart whose scale switches in the browser ----------------------------------------------------
+# Trusted code of ours: no text from the data reaches the page except through Plotly (which escapes what
+# our figures do not mark up) and `aria-label` (an attribute, set as text). It draws with the Plotly.js
+# that Streamlit's own charts load (plotly.js's bundle sets `window.Plotly`): app.py's hidden blank
+# st.plotly_chart in the sidebar (ui/boot.py) makes sure the browser has loaded it. It draws again with
+# Plotly.react, which updates the chart in place: st.plotly_chart builds a new chart on every change
+# (a new element id per figure, a new chart mounted).
+#
+# Each view is sent with its figure for every scale. When the reader switches the scale control, the
+# other figure is drawn at once, before the server has answered; the server's answer (the same figure,
+# with the URL, exports and alt text following) then finds it drawn and does nothing.
+_SCALES_JS = """
+export default function(component) {
+  const { data, parentElement, setStateValue } = component;
+  let div = parentElement.querySelector(":scope > .usjp-plot");
+  if (!div) {
+    div = document.createElement("div");
+    div.className = "usjp-plot";
+    div.setAttribute("role", "figure");  // as st.plotly_chart names a chart: its toolbar inside stays operable
+    parentElement.appendChild(div);
+  }
+  div.__usjp = { data, setStateValue };
+  const control = () => {  // the scale the control shows now (it changes before the server answers)
+    const d = div.__usjp.data;
+    const inputs = [...document.querySelectorAll(`.st-key-${d.control} input[type="radio"]`)];
+    const at = inputs.findIndex((input) => input.checked);
+    return at >= 0 && d.modes[at] in d.figures ? d.modes[at] : null;
+  };
+  const draw = (mode) => {
+    const d = div.__usjp.data;
+    if (div.__usjpShown === d.ids[mode]) return;
+    div.__usjpShown = d.ids[mode];
+    div.setAttribute("aria-label", d.alts[mode]);
+    const fig = JSON.parse(d.figures[mode]);
+    window.Plotly.react(div, fig.data, fig.layout, d.config).then(() => {
+      if (!d.select || div.__usjpClicks) return;
+      div.__usjpClicks = true;
+      div.on("plotly_click", (ev) => div.__usjp.setStateValue("selection", {
+        points: ev.points.map((p) => ({
+          curve_number: p.curveNumber, point_number: p.pointNumber, point_index: p.pointIndex,
+          customdata: p.customdata,
+        })),
+        at: Date.now(),
+      }));
+    });
+  };
+  // The reader's switch is drawn at once and remembered until the server's answer shows the same scale:
+  // an answer to an earlier request (the reader switched twice) must not draw the scale switched away from.
+  div.__usjpSwitch = () => {
+    const mode = control();
+    if (!mode || div.__usjpShown === div.__usjp.data.ids[mode]) return;  // a key that changed nothing
+    div.__usjpPending = { mode, at: Date.now() };
+    draw(mode);
+  };
+  const update = () => {
+    const d = div.__usjp.data;
+    const pending = div.__usjpPending;
+    if (pending && Date.now() - pending.at < 10000 && pending.mode !== d.shown) return draw(pending.mode);
+    div.__usjpPending = null;
+    draw(d.shown);
+  };
+  if (!window.__usjpScaleSwitch) {  // once per document: a scale control's change redraws its chart
+    window.__usjpScaleSwitch = true;
+    // Streamlit's radio fires no "change" event the page can see, and marks the chosen option when it
+    // has handled the click or key: read the control then (the next task), and draw its figure.
+    const after = (ev) => setTimeout(() => {
+      const group = ev.target.closest && ev.target.closest('[class*="st-key-"]');
+      if (!group) return;
+      document.querySelectorAll(".usjp-plot").forEach((chart) => {
+        const d = chart.__usjp && chart.__usjp.data;
+        if (d && group.classList.contains(`st-key-${d.control}`) && chart.__usjpSwitch) chart.__usjpSwitch();
+      });
+    }, 0);
+    document.addEventListener("click", after, true);
+    document.addEventListener("keyup", after, true);
+  }
+  let waited = 0;
+  const start = () => {
+    if (window.Plotly) return update();
+    if ((waited += 25) > 60000) return;
+    setTimeout(start, 25);
+  };
+  start();
+}
+"""
+_scales = st.components.v2.component("usjp_scaled_chart", js=_SCALES_JS, isolate_styles=False)
+SCALED = "usjp_scaled_chart"  # the component's name, as AppTest and the protocol client see it
+
+
+def _wire_text(fig: go.Figure) -> tuple[str, str]:
+    """The figure's JSON as st.plotly_chart would send it, and a short digest naming it."""
+    text = pio.to_json(fig, validate=False, remove_uids=True)
+    return text, hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def show_scales(
+    figures: Mapping[str, go.Figure],
+    shown: str,
+    *,
+    control: str,
+    key: str,
+    alts: Mapping[str, str],
+    config: dict,
+    select: bool = False,
+) -> None:
+    """`figures[shown]` drawn like `show` draws a chart, with the figures of the other scales beside it:
+    a change of the radio `control` (its options in the order of `figures`) draws the matching figure in the
+    browser at once. `select`: a click on a marker reruns with the selection, read as `show`'s is
+    (`st.session_state[key].selection.points`, each point with its customdata)."""
+    theme = reader_theme()
+    wired = {mode: _once("json", in_theme(fig, theme), _wire_text) for mode, fig in figures.items()}
+    _scales(
+        key=key,
+        data={
+            "figures": {mode: text for mode, (text, _) in wired.items()},
+            "ids": {mode: digest for mode, (_, digest) in wired.items()},
+            "alts": dict(alts),
+            "modes": list(figures),
+            "shown": shown,
+            "control": control,
+            "config": {**config, "responsive": True},
+            "select": select,
+        },
+        default={"selection": None},
+        on_selection_change=lambda: None,
+    )

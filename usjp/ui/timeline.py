@@ -155,6 +155,11 @@ def render_scale_control() -> None:
     )
 
 
+def by_scale(view: View) -> dict[str, View]:
+    """The view at each scale the Scale control offers, in its order (the chart is sent with all of them)."""
+    return {mode: replace(view, mode=mode) for mode in MODE_LABELS}
+
+
 def _custom_range_ok() -> bool:
     start, end = st.session_state.get(KEYS.start), st.session_state.get(KEYS.end)
     return isinstance(start, dt.date) and isinstance(end, dt.date) and start < end
@@ -192,10 +197,9 @@ def _labels_state() -> tuple[str, ...] | None:
 
 def selected_from_chart(state: object) -> str | None:
     """The event id of a clicked marker (None when the click was not on an event)."""
-    try:
-        points = state.selection.points  # type: ignore[attr-defined]
-    except AttributeError:
-        return None
+    # st.plotly_chart's state has attributes; a component's (ui/chart.show_scales) is a mapping
+    selection = state.get("selection") if isinstance(state, dict) else getattr(state, "selection", None)
+    points = selection.get("points") if isinstance(selection, dict) else getattr(selection, "points", None)
     for point in points or []:
         custom = point.get("customdata") if isinstance(point, dict) else None
         if isinstance(custom, list) and custom and isinstance(custom[0], str):
