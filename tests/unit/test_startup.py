@@ -174,7 +174,7 @@ def test_timeline_page_keeps_its_ordering_rules():
         for n in body
         if isinstance(n, ast.FunctionDef)
         and any(ast.unparse(d) == "st.fragment" for d in n.decorator_list)
-        and "chart.show(" in ast.unparse(n)
+        and "chart.show_scales(" in ast.unparse(n)
     ]
     assert len(fragments) == 1, "the chart is drawn in one @st.fragment function"
     panel = ast.unparse(fragments[0])
