@@ -23,6 +23,11 @@ from usjp.ui.markdown import md_escape
 from usjp.ui.theme import reader_theme
 
 
+def _json_text(fig: go.Figure) -> str:
+    """The figure's JSON as st.plotly_chart writes it (remove_uids as plotly.io.to_json would)."""
+    return pio.to_json(fig, validate=False, remove_uids=True)
+
+
 class WireFigure(go.Figure):
     """A shared figure as st.plotly_chart reads it. On every rerun Streamlit takes the figure's `to_dict()` (a
     deep copy that converts every array) and encodes it with Plotly's encoder, which converts each date
@@ -32,8 +37,7 @@ class WireFigure(go.Figure):
     it is not a figure to draw on (its own properties are never set up)."""
 
     def __init__(self, fig: go.Figure) -> None:  # no BaseFigure set-up: nothing reads it
-        # remove_uids as plotly.io.to_json would (it pops them from the dict it is given, on every run)
-        self.__dict__["_wire_spec"] = json.loads(pio.to_json(fig, validate=False, remove_uids=True))
+        self.__dict__["_wire_spec"] = json.loads(_json_text(fig))
 
     def to_dict(self) -> dict:
         return self.__dict__["_wire_spec"]
@@ -185,13 +189,13 @@ export default function(component) {
   start();
 }
 """
-_scales = st.components.v2.component("usjp_scaled_chart", js=_SCALES_JS, isolate_styles=False)
 SCALED = "usjp_scaled_chart"  # the component's name, as AppTest and the protocol client see it
+_scales = st.components.v2.component(SCALED, js=_SCALES_JS, isolate_styles=False)
 
 
 def _wire_text(fig: go.Figure) -> tuple[str, str]:
     """The figure's JSON as st.plotly_chart would send it, and a short digest naming it."""
-    text = pio.to_json(fig, validate=False, remove_uids=True)
+    text = _json_text(fig)
     return text, hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
