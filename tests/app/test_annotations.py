@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.app.support import figure_of, open_page, warning_texts
+from usjp.figures.timeline import LABEL
 from usjp.ui import timeline as ui
 from usjp.ui import zoom
 from usjp.ui.keys import TIMELINE as KEYS
@@ -15,8 +16,8 @@ HOSTILE = '<b>bold</b> <a href="javascript:alert(1)">link</a> & <br>'
 
 
 def label_texts(fig: dict) -> list[str]:
-    """The labels in the band above the series: the annotations with a leader line."""
-    return [a["text"] for a in fig["layout"]["annotations"] if a.get("showarrow")]
+    """The labels in the band above the series (annotations named so; their leader lines are a path)."""
+    return [a["text"] for a in fig["layout"]["annotations"] if a.get("name") == LABEL]
 
 
 def test_the_headline_events_in_view_are_labelled_by_default():

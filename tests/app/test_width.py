@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.support import APP, figure_of
 from usjp.events import category
+from usjp.figures.timeline import LABEL
 from usjp.ui import width
 
 LANE = category("treasury-leverage")
@@ -38,6 +39,6 @@ def test_the_chart_is_laid_out_for_the_reported_width():
     the default is used)."""
     counts = {}
     for column in (360, 760, 1360, 1900):
-        labels = [a for a in figure_of(run(column))["layout"]["annotations"] if a.get("showarrow")]
+        labels = [a for a in figure_of(run(column))["layout"]["annotations"] if a.get("name") == LABEL]
         counts[column] = len(labels)
     assert counts[360] <= counts[760] <= counts[1360] <= counts[1900] and counts[1900] > counts[360], counts

@@ -73,8 +73,8 @@ def overlapping(boxes: list[Box], others: list[Box] | None = None) -> list[tuple
 
 # -- texts ------------------------------------------------------------------------------------------
 
-# The figure's texts. A label is an annotation tied to a date (xref x) with a leader arrow; its box is
-# its background rectangle (the text and its padding, not the arrow). Other annotations (the marker key,
+# The figure's texts. A label is an annotation named "event-label" (usjp.figures.timeline.LABEL); its box
+# is its background rectangle (the text and its padding). Other annotations (the marker key,
 # the footer, a panel's label) are `notes`.
 BOXES = """(sel) => {
   const gd = document.querySelector(sel);
@@ -91,7 +91,7 @@ BOXES = """(sel) => {
     const item = Object.assign(box(bg), {text: g.querySelector('.annotation-text').textContent,
                                           source: a.text || '', bold: /<b>/i.test(a.text || ''),
                                           x: a.x === undefined ? null : String(a.x)});
-    (a.xref === 'x' && a.showarrow ? labels : notes).push(item);
+    (a.name === 'event-label' ? labels : notes).push(item);
   });
   const one = (q) => { const e = gd.querySelector(q); return e ? box(e) : null; };
   return {
@@ -342,7 +342,7 @@ FINGERPRINT = """(sel) => {
   if (!gd || !gd._fullLayout || !gd.data) return null;
   const l = gd.layout;
   return JSON.stringify([gd._fullLayout.width, gd._fullLayout.height, (l.title || {}).text,
-    (l.annotations || []).map((a) => [a.text, a.ax, a.ay, String(a.x)]),
+    (l.annotations || []).map((a) => [a.text, a.yshift, String(a.x)]),
     gd.data.map((t) => [t.name, (t.x || []).length, JSON.stringify(t.y)]), (l.xaxis || {}).range]);
 }"""
 

@@ -11,6 +11,7 @@ import pytest
 from tests.e2e import geometry, harness
 from usjp.cli import export as cli
 from usjp.figures import credits
+from usjp.figures.timeline import LABEL
 from usjp.figures.timeline_view import shown_events
 from usjp.publish import export, sizes
 from usjp.views.timeline import View
@@ -62,7 +63,7 @@ def test_exported_svg_names_the_headline_events_with_no_overlap(page, size, quer
     svg = export.export_view(view, start, end, data, "svg", chosen, base_url="").data
     found = drawn(page, svg)
     annotations = figure.layout.annotations
-    labels = [box(a) for a in found["annotations"] if annotations[a["index"]].showarrow]
+    labels = [box(a) for a in found["annotations"] if annotations[a["index"]].name == LABEL]
     frame = [b for b in (box(found["title"]), box(found["subtitle"])) if b] + [box(b) for b in found["legend"]]
     svg_box = box({**found["svg"], "text": "image"})
     (harness.ARTIFACTS / "exports").mkdir(parents=True, exist_ok=True)

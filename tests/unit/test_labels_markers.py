@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import re
 
+import pandas as pd
 import pytest
 from PIL import ImageFont
 
@@ -16,8 +18,9 @@ from tests.builders import make_event
 from usjp import catalog
 from usjp.data import events_file, interventions, verify
 from usjp.figures import labels, markers
+from usjp.figures.palette import LIGHT
 from usjp.figures.style import IMPORTANCE_SIZE
-from usjp.figures.timeline import LABEL_ROWS, LABEL_SIZE, LANE_PX, _lanes, labelled
+from usjp.figures.timeline import LABEL, LABEL_ROWS, LABEL_SIZE, LANE_PX, LEADERS, _lanes, labelled
 from usjp.ui.width import STEPS
 from usjp.views.timeline import PRESET_BY_KEY, View
 
@@ -168,5 +171,48 @@ def test_the_selected_event_is_labelled_at_every_width(all_events):
             [], shown, start=start, end=end, title="t", subtitle="", source_lines=[], as_of="",
             selected="appeals-court-ieepa-ruling", compact=width < 640, width=width,
         )  # fmt: skip
-        texts = [a.text for a in fig.layout.annotations if a.showarrow]
+        texts = [a.text for a in fig.layout.annotations if a.name == LABEL]
         assert any(t.startswith("<b>Appeals court") for t in texts), (width, texts)  # bold: the selected one
+
+
+def leader_segments(fig) -> list[tuple[str, str, float]]:
+    """(event's date, label's centre, rise in px) of each leader line in the figure's leader paths."""
+    found = []
+    for shape in (s for s in fig.layout.shapes if s.name == LEADERS):
+        assert shape.ysizemode == "pixel" and shape.xref == "x" and shape.yref == "paper"
+        for start, end, rise in re.findall(r"M(\S+),0L(\S+),([\d.]+)", shape.path):
+            found.append((start.replace("_", " "), end.replace("_", " "), float(rise)))
+    return found
+
+
+@pytest.mark.parametrize("width", [390, 1000, 1440])
+def test_each_label_has_a_leader_from_its_event_to_its_place_in_the_band(all_events, width):
+    from usjp.figures.timeline import build_timeline_figure
+
+    start, end = preset_window("tariff-2025", all_events)
+    shown = [e for e in all_events if start <= e.date <= end]
+    fig = build_timeline_figure(
+        [], shown, start=start, end=end, title="t", subtitle="", source_lines=[], as_of="",
+        selected="appeals-court-ieepa-ruling", compact=width < 640, width=width,
+    )  # fmt: skip
+    plot_px = width - fig.layout.margin.l - fig.layout.margin.r
+    span_ms = (pd.Timestamp(end) - pd.Timestamp(start)).value / 1e6
+    segments = leader_segments(fig)
+    placed = [a for a in fig.layout.annotations if a.name == LABEL]
+    assert placed and len(segments) == len(placed)
+    by_label = {a.text.removeprefix("<b>").removesuffix("</b>"): a for a in placed}
+    for e in labelled(shown, None, "appeals-court-ieepa-ruling"):
+        text = labels.fit_text(e.label, LABEL_SIZE[width < 640], plot_px)
+        if text not in by_label:
+            continue  # left out for lack of room (another test counts those)
+        label = by_label[text]
+        centre = pd.Timestamp(label.x)
+        ((date, _, rise),) = [s for s in segments if pd.Timestamp(s[1]) == centre]
+        assert pd.Timestamp(date) == pd.Timestamp(e.date), (e.id, date)
+        assert 0 < rise < label.yshift, (e.id, rise, label.yshift)  # up to the label's lower edge, not past it
+        # Where the layout put the label: its centre as a date is its laid-out px, whatever the width drawn.
+        px = (centre - pd.Timestamp(start)).value / 1e6 / span_ms * plot_px
+        half = labels.text_width(text, LABEL_SIZE[width < 640]) / 2
+        assert half - 0.01 <= px <= plot_px - half + 0.01, (e.id, px, half, plot_px)
+    strong = [s for s in fig.layout.shapes if s.name == LEADERS and s.line.color == LIGHT.selected]
+    assert len(strong) == 1 and strong[0].path.startswith("M2025-08-29"), "the selected event's leader is its own"

@@ -4,6 +4,7 @@ under USD/JPY, the event lanes below them, scheduled releases in a lane at the b
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -30,6 +31,8 @@ OPEN_LINE_WIDTH = 2.5  # an open marker's ring: thick enough to read at the smal
 SELECTED_RING = LIGHT.selected
 CLUSTER_TEXT = LIGHT.halo
 LABEL_SIZE = {False: 12, True: 11}  # px, by compact
+LABEL = "event-label"  # the name of an event's label (an annotation) in the band above the series
+LEADERS = "leaders"  # the name of the path of leader lines from the labels down to their events
 LABEL_ROW_PX = 20
 LABEL_ROWS = {False: 3, True: 2}
 LANE_MIN_PX = 16  # an export short of room squeezes its lanes to this before it grows taller
@@ -388,6 +391,9 @@ def _event_marks(
     *,
     top: float,
     compact: bool,
+    start: dt.date,
+    end: dt.date,
+    plot_px: float,
 ) -> tuple[list[dict], list[dict]]:
     """Shapes and annotations: shaded spans, lines at headline, labelled and selected events (up to the
     series' top, `top` in paper units), and the labels in the band above it with their leader lines."""
@@ -412,9 +418,14 @@ def _event_marks(
             )
         if e.importance == 3 or e.id == selected or e.id in labelled:
             shapes.append(_event_line(e, strong=e.id == selected, top=top))
-    # Higher rows first: a lower label's background then hides a leader line passing behind it.
-    for spot, e in sorted(placed, key=lambda pe: -pe[0].row):
-        annotations.append(_label(e, spot, top=top, compact=compact, strong=e.id == selected))
+    at = functools.partial(_label_date, start=start, end=end, plot_px=plot_px)
+    for strong in (False, True):
+        ends = [(e.date, at(spot.centre), spot.row) for spot, e in placed if (e.id == selected) == strong]
+        if ends:
+            shapes.append(_leaders(ends, top=top, compact=compact, strong=strong))
+    annotations = [
+        _label(spot, at(spot.centre), top=top, compact=compact, strong=e.id == selected) for spot, e in placed
+    ]
     return shapes, annotations
 
 
@@ -438,22 +449,59 @@ def _event_line(e: Event, *, strong: bool, top: float = 1.0) -> dict:
     }
 
 
-def _label(e: Event, spot: label_layout.Placed, *, top: float, compact: bool, strong: bool) -> dict:
-    """An event's label in its row of the band, with a leader line down to the event's date."""
+def _label_date(px: float, *, start: dt.date, end: dt.date, plot_px: float) -> pd.Timestamp:
+    """The date at `px` from the plot's left edge in a plot `plot_px` wide (the inverse of markers.x_px),
+    to the millisecond."""
+    span = max((end - start).days, 1)
+    return (pd.Timestamp(start) + pd.Timedelta(days=px / plot_px * span)).round("ms")
+
+
+def _row_px(row: int) -> float:
+    """Where the middle of the band's `row` is, in px above the series' top (row 0 is the lowest)."""
+    return LABEL_ROW_PX * row + LABEL_ROW_PX / 2 + 4
+
+
+def _leaders(ends: Sequence[tuple[dt.date, pd.Timestamp, int]], *, top: float, compact: bool, strong: bool) -> dict:
+    """Leader lines, one path for them all, each from an event's date at the series' top up to the bottom
+    of its label (date, label's centre, row). In the x axis's dates, so a label and its line stay together
+    at any width, and in px above the series' top. One path instead of an arrow per label: Plotly measures
+    every annotation arrow as it draws it, which made up a fifth of the chart's redraw."""
+    rise = LABEL_SIZE[compact] * 0.65  # half a label's box (a line of text and its padding)
+    path = " ".join(
+        f"M{_path_date(pd.Timestamp(date))},0L{_path_date(centre)},{_row_px(row) - rise:.1f}"
+        for date, centre, row in ends
+    )
     return {
+        "type": "path",
+        "name": LEADERS,
         "xref": "x",
         "yref": "paper",
-        "x": pd.Timestamp(e.date),
+        "ysizemode": "pixel",
+        "yanchor": top,
+        "path": path,
+        "line": {"color": SELECTED_RING if strong else LIGHT.leader, "width": 1},
+        "layer": "above",
+    }
+
+
+def _path_date(when: pd.Timestamp) -> str:
+    """A date in a shape's path: Plotly's date string with "_" between day and time (a space would end
+    the coordinate)."""
+    return when.strftime("%Y-%m-%d_%H:%M:%S.") + f"{when.microsecond // 1000:03d}"
+
+
+def _label(spot: label_layout.Placed, centre: pd.Timestamp, *, top: float, compact: bool, strong: bool) -> dict:
+    """An event's label, centred on `centre` (its laid-out place as a date) in its row of the band."""
+    return {
+        "name": LABEL,
+        "xref": "x",
+        "yref": "paper",
+        "x": centre,
         "y": top,
-        "axref": "pixel",
-        "ayref": "pixel",
-        "ax": round(spot.centre - spot.x, 1),
-        "ay": -round(LABEL_ROW_PX * spot.row + LABEL_ROW_PX / 2 + 4, 1),
-        "showarrow": True,
-        "arrowhead": 0,
-        "arrowwidth": 1,
-        "arrowcolor": SELECTED_RING if strong else LIGHT.leader,
-        "standoff": 0,
+        "xanchor": "center",
+        "yanchor": "middle",
+        "yshift": _row_px(spot.row),
+        "showarrow": False,
         "text": f"<b>{escape(spot.text)}</b>" if strong else escape(spot.text),
         "font": {"size": LABEL_SIZE[compact], "color": SELECTED_RING if strong else LIGHT.label},
         "bgcolor": LIGHT.label_backing,
@@ -632,7 +680,10 @@ def _layout(
         geometry = panels(
             len(lane_of), height=height, margins=margin["t"] + margin["b"], lane_px=lane_px, tight=True, **shape
         )
-    shapes, notes = _event_marks(events, selected, placed, top=geometry.main[1], compact=compact)
+    plot_px = max(width - margin["l"] - margin["r"], 50)
+    shapes, notes = _event_marks(
+        events, selected, placed, top=geometry.main[1], compact=compact, start=start, end=end, plot_px=plot_px
+    )
     if key:
         notes.append(_note(key, geometry.lanes[1], compact, right=True))
     if geometry.bars:
