@@ -112,36 +112,58 @@ def render_data(fig: go.Figure, key: str, where) -> None:
 # Plotly.react, which updates the chart in place: st.plotly_chart builds a new chart on every change
 # (a new element id per figure, a new chart mounted).
 #
-# Each view is sent with its figure for every scale. When the reader switches the scale control, the
-# other figure is drawn at once, before the server has answered; the server's answer (the same figure,
-# with the URL, exports and alt text following) then finds it drawn and does nothing.
+# Each view is sent with its figure for every scale, each drawn in a chart of its own: the shown one
+# first, the others hidden under it once the page is idle. When the reader switches the scale control,
+# the other chart is shown at once (drawn then if it was not yet), before the server has answered; the
+# server's answer (the same figures, with the URL, exports and alt text following) then finds it shown
+# and does nothing.
 _SCALES_JS = """
 export default function(component) {
   const { data, parentElement, setStateValue } = component;
-  let div = parentElement.querySelector(":scope > .usjp-plot");
-  if (!div) {
-    div = document.createElement("div");
-    div.className = "usjp-plot";
-    div.setAttribute("role", "figure");  // as st.plotly_chart names a chart: its toolbar inside stays operable
-    parentElement.appendChild(div);
+  let box = parentElement.querySelector(":scope > .usjp-plot");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "usjp-plot";
+    box.setAttribute("role", "figure");  // as st.plotly_chart names a chart: its toolbar inside stays operable
+    box.style.position = "relative";
+    box.__charts = {};
+    parentElement.appendChild(box);
   }
-  div.__usjp = { data, setStateValue };
+  box.__usjp = { data, setStateValue };
+  const chartOf = (mode) => {  // one Plotly chart per scale, made when first needed
+    if (!box.__charts[mode]) {
+      const chart = document.createElement("div");
+      chart.className = "usjp-scale";
+      chart.dataset.mode = mode;
+      box.appendChild(chart);
+      box.__charts[mode] = chart;
+      place(chart, box.__usjpShown !== undefined && box.__usjpShown !== mode);
+    }
+    return box.__charts[mode];
+  };
+  const place = (chart, hidden) => {  // a hidden chart lies under the shown one, out of sight and reach
+    chart.style.visibility = hidden ? "hidden" : "";
+    chart.style.position = hidden ? "absolute" : "";
+    chart.style.inset = hidden ? "0 0 auto 0" : "";
+    if (hidden) chart.setAttribute("aria-hidden", "true");
+    else chart.removeAttribute("aria-hidden");
+  };
   const control = () => {  // the scale the control shows now (it changes before the server answers)
-    const d = div.__usjp.data;
+    const d = box.__usjp.data;
     const inputs = [...document.querySelectorAll(`.st-key-${d.control} input[type="radio"]`)];
     const at = inputs.findIndex((input) => input.checked);
     return at >= 0 && d.modes[at] in d.figures ? d.modes[at] : null;
   };
-  const draw = (mode) => {
-    const d = div.__usjp.data;
-    if (div.__usjpShown === d.ids[mode]) return;
-    div.__usjpShown = d.ids[mode];
-    div.setAttribute("aria-label", d.alts[mode]);
+  const draw = (mode) => {  // the chart of `mode` gets the figure of the latest data, unless it has it
+    const d = box.__usjp.data;
+    const chart = chartOf(mode);
+    if (chart.__usjpDrawn === d.ids[mode]) return;
+    chart.__usjpDrawn = d.ids[mode];
     const fig = JSON.parse(d.figures[mode]);
-    window.Plotly.react(div, fig.data, fig.layout, d.config).then(() => {
-      if (!d.select || div.__usjpClicks) return;
-      div.__usjpClicks = true;
-      div.on("plotly_click", (ev) => div.__usjp.setStateValue("selection", {
+    window.Plotly.react(chart, fig.data, fig.layout, d.config).then(() => {
+      if (!d.select || chart.__usjpClicks) return;
+      chart.__usjpClicks = true;
+      chart.on("plotly_click", (ev) => box.__usjp.setStateValue("selection", {
         points: ev.points.map((p) => ({
           curve_number: p.curveNumber, point_number: p.pointNumber, point_index: p.pointIndex,
           customdata: p.customdata,
@@ -150,25 +172,40 @@ export default function(component) {
       }));
     });
   };
-  // The reader's switch is drawn at once and remembered until the server's answer shows the same scale:
-  // an answer to an earlier request (the reader switched twice) must not draw the scale switched away from.
-  div.__usjpSwitch = () => {
-    const mode = control();
-    if (!mode || div.__usjpShown === div.__usjp.data.ids[mode]) return;  // a key that changed nothing
-    div.__usjpPending = { mode, at: Date.now() };
+  // The scale shown is drawn at once; the others are drawn (hidden, in the same place) when the page is
+  // idle, so that a switch only has to show one: the shown chart is first in the box, the rest hidden.
+  const show = (mode) => {
+    const d = box.__usjp.data;
     draw(mode);
+    const chart = chartOf(mode);
+    if (box.__usjpShown !== mode) {
+      box.__usjpShown = mode;
+      for (const other of Object.values(box.__charts)) place(other, other !== chart);
+      if (box.firstChild !== chart) box.insertBefore(chart, box.firstChild);
+    }
+    box.setAttribute("aria-label", d.alts[mode]);
+    const later = window.requestIdleCallback || ((fn) => setTimeout(fn, 200));
+    later(() => d.modes.forEach((m) => box.__usjp.data === d && draw(m)), { timeout: 2000 });
+  };
+  // The reader's switch is shown at once and remembered until the server's answer shows the same scale:
+  // an answer to an earlier request (the reader switched twice) must not show the scale switched away from.
+  box.__usjpSwitch = () => {
+    const mode = control();
+    if (!mode || box.__usjpShown === mode) return;  // a key that changed nothing
+    box.__usjpPending = { mode, at: Date.now() };
+    show(mode);
   };
   const update = () => {
-    const d = div.__usjp.data;
-    const pending = div.__usjpPending;
-    if (pending && Date.now() - pending.at < 10000 && pending.mode !== d.shown) return draw(pending.mode);
-    div.__usjpPending = null;
-    draw(d.shown);
+    const d = box.__usjp.data;
+    const pending = box.__usjpPending;
+    if (pending && Date.now() - pending.at < 10000 && pending.mode !== d.shown) return show(pending.mode);
+    box.__usjpPending = null;
+    show(d.shown);
   };
-  if (!window.__usjpScaleSwitch) {  // once per document: a scale control's change redraws its chart
+  if (!window.__usjpScaleSwitch) {  // once per document: a scale control's change shows its chart
     window.__usjpScaleSwitch = true;
     // Streamlit's radio fires no "change" event the page can see, and marks the chosen option when it
-    // has handled the click or key: read the control then (the next task), and draw its figure.
+    // has handled the click or key: read the control then (the next task), and show its figure.
     const after = (ev) => setTimeout(() => {
       const group = ev.target.closest && ev.target.closest('[class*="st-key-"]');
       if (!group) return;
