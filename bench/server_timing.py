@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.st_client import SCALED_CHART as SCALED
+from usjp.ui.keys import SCALED_CHART as SCALED
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")

@@ -36,6 +36,9 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from usjp.ui.boot import CHART_CODE_FIGURE
+from usjp.ui.keys import SCALED_CHART
+
 FINISHED = ForwardMsg.ScriptFinishedStatus
 DONE_OK = {FINISHED.FINISHED_SUCCESSFULLY, FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 XSRF_COOKIE = "_streamlit_xsrf"
@@ -53,16 +56,12 @@ class ReaderError(Exception):
     """What went wrong for one reader (a short reason, counted as an error by the benchmark)."""
 
 
-# The app's charts: st.plotly_chart's, except the hidden blank one that loads the chart code (ui/boot.py),
-# and the timeline's, a component of ours drawn with its scales (ui/chart.show_scales).
-CODE_CHART_KEY = "usjp_chart_code_figure"
-SCALED_CHART = "usjp_scaled_chart"
-
-
 def is_chart(kind: str, proto, key: str) -> bool:
-    """Whether a new element is one of the page's charts."""
+    """Whether a new element is one of the page's charts: st.plotly_chart's, except the hidden blank one
+    that loads the chart code (ui/boot.py), and the timeline's, a component of ours drawn with its scales
+    (ui/chart.show_scales)."""
     if kind == "plotly_chart":
-        return key != CODE_CHART_KEY
+        return key != CHART_CODE_FIGURE
     return kind == "bidi_component" and getattr(proto, "component_name", "") == SCALED_CHART
 
 

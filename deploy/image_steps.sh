@@ -44,6 +44,7 @@ PY
     echo "smoke: the bundled data validates"
     "$python" - <<'PY'
 from streamlit.testing.v1 import AppTest
+from usjp.ui.keys import SCALED_CHART
 from usjp.ui.nav import PAGES
 
 for spec in PAGES:
@@ -53,7 +54,7 @@ for spec in PAGES:
         at.switch_page(spec.script)
     at.run()
     assert not at.exception, f"{spec.script}: {at.exception}"
-    charts = [*at.main.get("plotly_chart"), *(c for c in at.main.get("bidi_component") if c.proto.component_name == "usjp_scaled_chart")]
+    charts = [*at.main.get("plotly_chart"), *(c for c in at.main.get("bidi_component") if c.proto.component_name == SCALED_CHART)]
     assert bool(charts) == spec.has_chart, spec.script
 print(f"smoke: {len(PAGES)} pages run")
 PY

@@ -13,7 +13,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from tests.support import REPO, page_id
-from usjp.ui.chart import SCALED
+from usjp.ui.keys import SCALED_CHART as SCALED
 from usjp.ui.nav import PAGES, PageSpec
 
 __all__ = [

@@ -14,6 +14,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from usjp.events import Event
 from usjp.figures.style import IMPORTANCE_SIZE
 
@@ -58,6 +60,12 @@ def x_px(date: dt.date, start: dt.date, end: dt.date, plot_px: float) -> float:
     """A date's distance in px from the plot's left edge."""
     span = max((end - start).days, 1)
     return (date - start).days / span * plot_px
+
+
+def date_at(px: float, *, start: dt.date, end: dt.date, plot_px: float) -> pd.Timestamp:
+    """The date `px` from the plot's left edge (the inverse of x_px), to the millisecond."""
+    span = max((end - start).days, 1)
+    return (pd.Timestamp(start) + pd.Timedelta(days=px / plot_px * span)).round("ms")
 
 
 def arrange(

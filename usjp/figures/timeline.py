@@ -169,6 +169,7 @@ def build_timeline_figure(
         bars=bars is not None,
         releases=bool(ticks),
         min_series_px=min_series_px,
+        plot_px=plot_px,
     )
     marks = marker_layout.arrange(events, lane_of, start, end, plot_px, lane_px)
     traces = _series_traces(series, units, indexed)
@@ -418,7 +419,7 @@ def _event_marks(
             )
         if e.importance == 3 or e.id == selected or e.id in labelled:
             shapes.append(_event_line(e, strong=e.id == selected, top=top))
-    at = functools.partial(_label_date, start=start, end=end, plot_px=plot_px)
+    at = functools.partial(marker_layout.date_at, start=start, end=end, plot_px=plot_px)
     for strong in (False, True):
         ends = [(e.date, at(spot.centre), spot.row) for spot, e in placed if (e.id == selected) == strong]
         if ends:
@@ -447,13 +448,6 @@ def _event_line(e: Event, *, strong: bool, top: float = 1.0) -> dict:
         "opacity": 0.9 if strong else 0.45,
         "layer": "below",
     }
-
-
-def _label_date(px: float, *, start: dt.date, end: dt.date, plot_px: float) -> pd.Timestamp:
-    """The date at `px` from the plot's left edge in a plot `plot_px` wide (the inverse of markers.x_px),
-    to the millisecond."""
-    span = max((end - start).days, 1)
-    return (pd.Timestamp(start) + pd.Timedelta(days=px / plot_px * span)).round("ms")
 
 
 def _row_px(row: int) -> float:
@@ -486,8 +480,8 @@ def _leaders(ends: Sequence[tuple[dt.date, pd.Timestamp, int]], *, top: float, c
 
 def _path_date(when: pd.Timestamp) -> str:
     """A date in a shape's path: Plotly's date string with "_" between day and time (a space would end
-    the coordinate)."""
-    return when.strftime("%Y-%m-%d_%H:%M:%S.") + f"{when.microsecond // 1000:03d}"
+    the coordinate), to the millisecond."""
+    return when.strftime("%Y-%m-%d_%H:%M:%S.%f")[:-3]
 
 
 def _label(spot: label_layout.Placed, centre: pd.Timestamp, *, top: float, compact: bool, strong: bool) -> dict:
@@ -655,6 +649,7 @@ def _layout(
     bars: bool = False,
     releases: bool = False,
     min_series_px: int = MIN_SERIES_PX,
+    plot_px: float,
 ) -> tuple[dict, float]:
     """Geometry (margins, the panels' share of the height) and the layout around it, and the height of
     a lane in px (less than LANE_PX when an export of fixed size is short of room)."""
@@ -680,7 +675,6 @@ def _layout(
         geometry = panels(
             len(lane_of), height=height, margins=margin["t"] + margin["b"], lane_px=lane_px, tight=True, **shape
         )
-    plot_px = max(width - margin["l"] - margin["r"], 50)
     shapes, notes = _event_marks(
         events, selected, placed, top=geometry.main[1], compact=compact, start=start, end=end, plot_px=plot_px
     )
@@ -727,7 +721,7 @@ def _layout(
         dragmode="zoom",
         xaxis={
             "range": [pd.Timestamp(start), pd.Timestamp(end)],
-            "nticks": max(3, int((width - margin["l"] - margin["r"]) / (70 if compact else 90))),
+            "nticks": max(3, int(plot_px / (70 if compact else 90))),
             "tickangle": 0,
             "showgrid": True,
             "anchor": "y5" if releases else "y3",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from usjp.ui.boot import CHART_CODE
 from usjp.ui.keys import HOLDINGS, TIMELINE, YEN, YIELD_CURVE
 
 # The event pickers' widget keys: the skip link finds the picker through the class Streamlit gives a
@@ -119,7 +120,7 @@ export default function(component) {
 # Light and dark themes alike: the skip links are dark text on white inside a blue ring and a white halo
 # (the ring shows on a light page, the halo on a dark one).
 _AIDS_CSS = """
-.st-key-usjp_page_aids, .st-key-usjp_focus_details, .st-key-usjp_chart_code { display: none !important; }
+.st-key-usjp_page_aids, .st-key-usjp_focus_details, .st-key-$CHART_CODE { display: none !important; }
 html.usjp-skip-links-on [data-testid="stSkipToContent"] { display: none !important; }
 .usjp-skip-link {
   position: fixed; top: 0.6rem; left: 0.6rem; z-index: 1000300;
@@ -156,7 +157,7 @@ label:has(> span > input:is([type="radio"], [type="checkbox"]):focus-visible) {
 .st-key-event_details h2, .st-key-hd_known_when h2, [class*="st-key-sy_card_"] h2 {
   font-size: 1.4rem; padding: 0.25rem 0 0.5rem;
 }
-"""
+""".replace("$CHART_CODE", CHART_CODE)
 _aids = st.components.v2.component(AIDS_KEY, js=_AIDS_JS, css=_AIDS_CSS, isolate_styles=False)
 
 _FOCUS_JS = """

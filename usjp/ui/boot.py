@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -23,14 +24,21 @@ def ensure_app_navigation() -> None:
         st.rerun()
 
 
-CODE_KEY = "usjp_chart_code"  # the sidebar's hidden blank chart (hidden by usjp/ui/a11y.py's CSS)
+CHART_CODE = "usjp_chart_code"  # the sidebar's hidden box with the blank chart (hidden by ui/a11y.py's CSS)
+CHART_CODE_FIGURE = f"{CHART_CODE}_figure"  # the blank chart's key: not one of the page's charts
 # Held by app.py around its heavy imports, and here around the blank figure. Sessions run app.py in
 # parallel threads, and Plotly's figure code looks pandas up in sys.modules without importing it: on a
 # fresh server it could find the half-initialised module another session is still importing.
 IMPORT_LOCK = threading.Lock()
 # An empty, see-through figure: it draws nothing, but rendering it makes the browser fetch Plotly.js.
 _BLANK = {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": "rgba(0,0,0,0)"}
-_blank_figure: list = []  # built once (under IMPORT_LOCK), the same element every run
+
+
+@functools.cache
+def _blank_figure():  # built once (under IMPORT_LOCK), the same element every run
+    import plotly.graph_objects as go
+
+    return go.Figure(layout=_BLANK)
 
 
 def load_chart_code(chart_paths: Iterable[str]) -> None:
@@ -49,11 +57,7 @@ def load_chart_code(chart_paths: Iterable[str]) -> None:
         return
     if path not in set(chart_paths):
         return
-    with IMPORT_LOCK:
-        if not _blank_figure:
-            import plotly.graph_objects as go
-
-            _blank_figure.append(go.Figure(layout=_BLANK))
-        st.sidebar.container(key=CODE_KEY).plotly_chart(
-            _blank_figure[0], theme=None, config={"staticPlot": True}, key=f"{CODE_KEY}_figure"
+    with IMPORT_LOCK:  # the box is hidden by usjp/ui/a11y.py's CSS
+        st.sidebar.container(key=CHART_CODE).plotly_chart(
+            _blank_figure(), theme=None, config={"staticPlot": True}, key=CHART_CODE_FIGURE
         )

@@ -19,6 +19,7 @@ import streamlit as st
 
 from usjp.figures import chart_data
 from usjp.figures.theme import themed
+from usjp.ui.keys import SCALED_CHART
 from usjp.ui.markdown import md_escape
 from usjp.ui.theme import reader_theme
 
@@ -130,6 +131,13 @@ export default function(component) {
     parentElement.appendChild(box);
   }
   box.__usjp = { data, setStateValue };
+  const place = (chart, hidden) => {  // a hidden chart lies under the shown one, out of sight and reach
+    chart.style.visibility = hidden ? "hidden" : "";
+    chart.style.position = hidden ? "absolute" : "";
+    chart.style.inset = hidden ? "0 0 auto 0" : "";
+    if (hidden) chart.setAttribute("aria-hidden", "true");
+    else chart.removeAttribute("aria-hidden");
+  };
   const chartOf = (mode) => {  // one Plotly chart per scale, made when first needed
     if (!box.__charts[mode]) {
       const chart = document.createElement("div");
@@ -140,13 +148,6 @@ export default function(component) {
       place(chart, box.__usjpShown !== undefined && box.__usjpShown !== mode);
     }
     return box.__charts[mode];
-  };
-  const place = (chart, hidden) => {  // a hidden chart lies under the shown one, out of sight and reach
-    chart.style.visibility = hidden ? "hidden" : "";
-    chart.style.position = hidden ? "absolute" : "";
-    chart.style.inset = hidden ? "0 0 auto 0" : "";
-    if (hidden) chart.setAttribute("aria-hidden", "true");
-    else chart.removeAttribute("aria-hidden");
   };
   const control = () => {  // the scale the control shows now (it changes before the server answers)
     const d = box.__usjp.data;
@@ -226,8 +227,7 @@ export default function(component) {
   start();
 }
 """
-SCALED = "usjp_scaled_chart"  # the component's name, as AppTest and the protocol client see it
-_scales = st.components.v2.component(SCALED, js=_SCALES_JS, isolate_styles=False)
+_scales = st.components.v2.component(SCALED_CHART, js=_SCALES_JS, isolate_styles=False)
 
 
 def _wire_text(fig: go.Figure) -> tuple[str, str]:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-# Below this many pixels of column width the charts take their compact layout (thin margins, short
-# lane labels, axis titles inside the plot): a 390 px phone has a ~360 px column, a laptop ~700.
-COMPACT_BELOW_PX = 640
+from usjp.figures.timeline import COMPACT_BELOW_PX
+
+# Below COMPACT_BELOW_PX of column width the charts take their compact layout (thin margins, short lane
+# labels, axis titles inside the plot): a 390 px phone has a ~360 px column, a laptop ~700.
 STEPS = (300, 360, 420, 480, 560, 640, 760, 880, 1000, 1160, 1360, 1600, 1900, 2240)
 DEFAULT = 880  # a 1366 or 1440 px window with the sidebar open has a 906 or 980 px column
 KEY = "usjp_column_width"
